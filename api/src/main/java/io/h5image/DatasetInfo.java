@@ -1,0 +1,26 @@
+package io.h5image;
+
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * What {@link H5Image#inspect} found about one dataset.
+ *
+ * @param path         full path from the root group, without the leading slash
+ * @param type         the dtype name ("float64", "bool"), or the HDF5 type class h5image cannot read
+ * @param shape        C order; empty for a scalar
+ * @param layout       "contiguous", "chunked" or "compact"
+ * @param offset       byte offset of contiguous data in the image, or -1 when there is none
+ * @param chunks       chunk dimensions, or null unless chunked
+ * @param filters      filter names in pipeline order ("shuffle", "deflate(4)", "fletcher32")
+ * @param storageBytes bytes the data takes in the image
+ */
+public record DatasetInfo(String path, String type, long[] shape, String layout, long offset, long[] chunks,
+                          List<String> filters, long storageBytes) {
+    @Override
+    public String toString() {
+        return path + ": " + type + " " + Arrays.toString(shape) + " " + layout
+                + (offset >= 0 ? " @" + offset : "") + (chunks != null ? " chunks=" + Arrays.toString(chunks) : "")
+                + (filters.isEmpty() ? "" : " filters=" + filters) + " " + storageBytes + " B";
+    }
+}

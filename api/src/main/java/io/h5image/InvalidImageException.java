@@ -1,0 +1,15 @@
+package io.h5image;
+
+/**
+ * The bytes are not a usable HDF5 image: not HDF5 at all, truncated, corrupt (a checksum failed),
+ * or describing data that lies outside the image. Nothing was read from outside the image.
+ */
+public class InvalidImageException extends H5Exception {
+    public InvalidImageException(String message) {
+        super(message);
+    }
+
+    public InvalidImageException(String message, Throwable cause) {
+        super(message, cause);
+    }
+}

@@ -1,0 +1,148 @@
+package io.h5image.internal;
+
+import io.h5image.H5ErrorRecord;
+import io.h5image.H5LibraryException;
+import io.h5image.LibraryInfo;
+import io.h5image.bindings.H5E_error2_t;
+import io.h5image.bindings.H5E_walk2_t;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.locks.ReentrantLock;
+
+import static io.h5image.bindings.hdf5_h.*;
+
+/**
+ * The one gate to libhdf5: loads it once, switches off its stderr error printing, owns the global
+ * lock (neither supported build is thread-safe), and turns a failed call into an
+ * {@link H5LibraryException} carrying HDF5's error stack. Callers hold {@link #lock()} around every
+ * native call; it is reentrant, so nested helpers may lock again.
+ */
+public final class Hdf5 {
+
+    private static final ReentrantLock LOCK = new ReentrantLock();
+    private static final LibraryInfo INFO;
+    private static final boolean THREAD_SAFE;
+    /** Stub arena for upcalls that live as long as the library. */
+    static final Arena GLOBAL = Arena.global();
+    private static final MemorySegment WALKER;
+    /** The stack being collected by the current {@code H5Ewalk2}; per thread, for thread-safe builds. */
+    private static final ThreadLocal<List<RawError>> WALKING = new ThreadLocal<>();
+
+    private record RawError(String function, long major, long minor, String description, String file, int line) {}
+
+    static {
+        NativeLibraryLoader.Loaded loaded = NativeLibraryLoader.load();
+        if (H5open() < 0) {
+            throw new io.h5image.NativeLibraryException("H5open failed for " + loaded.hdf5());
+        }
+        // HDF5 would print every failure to stderr; h5image reports them in exceptions instead.
+        H5Eset_auto2(H5E_DEFAULT(), MemorySegment.NULL, MemorySegment.NULL);
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment v = arena.allocate(ValueLayout.JAVA_INT, 3);
+            H5get_libversion(v, v.asSlice(4), v.asSlice(8));
+            MemorySegment ts = arena.allocate(ValueLayout.JAVA_BOOLEAN);
+            H5is_library_threadsafe(ts);
+            THREAD_SAFE = ts.get(ValueLayout.JAVA_BOOLEAN, 0);
+            String version = v.getAtIndex(ValueLayout.JAVA_INT, 0) + "." + v.getAtIndex(ValueLayout.JAVA_INT, 1)
+                    + "." + v.getAtIndex(ValueLayout.JAVA_INT, 2);
+            INFO = new LibraryInfo(version, loaded.hdf5(), loaded.hdf5Hl(), loaded.source(), THREAD_SAFE);
+        }
+        WALKER = H5E_walk2_t.allocate(Hdf5::collect, GLOBAL);
+    }
+
+    private Hdf5() {}
+
+    /** Loads libhdf5 if this is the first use; safe to call often. */
+    public static LibraryInfo info() {
+        return INFO;
+    }
+
+    /** Takes the global lock unless the library says it is thread-safe. Pair with {@link #unlock()}. */
+    public static void lock() {
+        if (!THREAD_SAFE) LOCK.lock();
+    }
+
+    public static void unlock() {
+        if (!THREAD_SAFE) LOCK.unlock();
+    }
+
+    /**
+     * How many HDF5 identifiers are open right now: files, groups, datasets, attributes, dataspaces,
+     * datatypes and property lists (predefined ones included, so compare against a baseline).
+     */
+    public static long openIdentifierCount() {
+        lock();
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment count = arena.allocate(ValueLayout.JAVA_LONG);
+            long total = 0;
+            for (int type : new int[] {H5I_FILE(), H5I_GROUP(), H5I_DATATYPE(), H5I_DATASPACE(), H5I_DATASET(),
+                    H5I_ATTR(), H5I_GENPROP_LST()}) {
+                check(H5Inmembers(type, count), "H5Inmembers(" + type + ")");
+                total += count.get(ValueLayout.JAVA_LONG, 0);
+            }
+            return total;
+        } finally {
+            unlock();
+        }
+    }
+
+    /** Returns {@code id} if it is a valid identifier, else throws with HDF5's error stack. */
+    static long check(long id, String operation) {
+        if (id < 0) throw failure(operation);
+        return id;
+    }
+
+    /** Returns {@code status} if it is not negative (herr_t / htri_t), else throws with HDF5's error stack. */
+    static int check(int status, String operation) {
+        if (status < 0) throw failure(operation);
+        return status;
+    }
+
+    /** Captures and clears HDF5's error stack; call right after the failed call, still holding the lock. */
+    static H5LibraryException failure(String operation) {
+        return new H5LibraryException(operation, takeErrorStack());
+    }
+
+    static List<H5ErrorRecord> takeErrorStack() {
+        List<RawError> raw = new ArrayList<>();
+        WALKING.set(raw);
+        try {
+            // Downward: the API call first, the innermost cause last.
+            H5Ewalk2(H5E_DEFAULT(), H5E_WALK_DOWNWARD(), WALKER, MemorySegment.NULL);
+        } finally {
+            WALKING.remove();
+        }
+        // Message lookups are API calls that would clear the stack, so they happen after the walk.
+        List<H5ErrorRecord> records = new ArrayList<>(raw.size());
+        for (RawError e : raw) {
+            records.add(new H5ErrorRecord(e.function(), message(e.major()), message(e.minor()), e.description(),
+                    e.file(), e.line()));
+        }
+        H5Eclear2(H5E_DEFAULT());
+        return records;
+    }
+
+    private static int collect(int n, MemorySegment frame, MemorySegment clientData) {
+        MemorySegment e = frame.reinterpret(H5E_error2_t.layout().byteSize());
+        WALKING.get().add(new RawError(string(H5E_error2_t.func_name(e)), H5E_error2_t.maj_num(e),
+                H5E_error2_t.min_num(e), string(H5E_error2_t.desc(e)), string(H5E_error2_t.file_name(e)),
+                H5E_error2_t.line(e)));
+        return 0;
+    }
+
+    private static String message(long messageId) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment text = arena.allocate(256);
+            long length = H5Eget_msg(messageId, MemorySegment.NULL, text, text.byteSize());
+            return length < 0 ? "?" : text.getString(0);
+        }
+    }
+
+    static String string(MemorySegment cString) {
+        return cString.equals(MemorySegment.NULL) ? "" : cString.reinterpret(4096).getString(0);
+    }
+}

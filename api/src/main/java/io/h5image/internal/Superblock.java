@@ -1,0 +1,39 @@
+package io.h5image.internal;
+
+import io.h5image.InvalidImageException;
+
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+
+/** The few superblock fields h5image reads itself (HDF5 file format spec, "Superblock"). */
+final class Superblock {
+    private Superblock() {}
+
+    /** "\211HDF\r\n\032\n" */
+    static final long SIGNATURE = 0x0a1a0a0d46444889L;
+
+    private static final ValueLayout.OfLong LE_LONG = ValueLayout.JAVA_LONG_UNALIGNED.withOrder(java.nio.ByteOrder.LITTLE_ENDIAN);
+
+    /** Where the signature is, HDF5 also looks after a user block: 0, 512, 1024, 2048, ...; -1 if nowhere. */
+    static long find(MemorySegment image) {
+        for (long at = 0; at + 8 <= image.byteSize(); at = at == 0 ? 512 : at * 2) {
+            if (image.get(LE_LONG, at) == SIGNATURE) return at;
+        }
+        return -1;
+    }
+
+    /**
+     * The end-of-file address of a version 2 or 3 superblock at offset 0 with 8-byte addresses (what
+     * h5image writes): signature 8, version 1, offset size 1, length size 1, flags 1, base address 8,
+     * extension address 8, then the end-of-file address.
+     */
+    static long endOfFile(MemorySegment image) {
+        int version = image.get(ValueLayout.JAVA_BYTE, 8);
+        int offsetSize = image.get(ValueLayout.JAVA_BYTE, 9);
+        if (image.get(LE_LONG, 0) != SIGNATURE || (version != 2 && version != 3) || offsetSize != 8) {
+            throw new InvalidImageException("libhdf5 wrote a superblock h5image cannot read (version " + version
+                    + ", offset size " + offsetSize + ")");
+        }
+        return image.get(LE_LONG, 28);
+    }
+}

@@ -1,0 +1,112 @@
+package io.h5image.internal;
+
+import io.h5image.DType;
+import io.h5image.UnsupportedTypeException;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.nio.ByteOrder;
+
+import static io.h5image.bindings.hdf5_h.*;
+
+/** DType + byte order to HDF5 datatypes and back. Callers hold the lock. */
+final class TypeMap {
+    private TypeMap() {}
+
+    /** A fresh datatype for {@code dtype} stored in {@code order}; bool is h5py's int8 enum FALSE/TRUE. */
+    static Handle create(DType dtype, ByteOrder order) {
+        if (dtype == DType.BOOL) {
+            Handle type = Handle.of(H5Tenum_create(H5T_STD_I8LE_g()), Handle.Kind.DATATYPE, "H5Tenum_create(bool)");
+            try (Arena arena = Arena.ofConfined()) {
+                MemorySegment value = arena.allocate(ValueLayout.JAVA_BYTE);
+                value.set(ValueLayout.JAVA_BYTE, 0, (byte) 0);
+                Hdf5.check(H5Tenum_insert(type.id(), arena.allocateFrom("FALSE"), value), "H5Tenum_insert(FALSE)");
+                value.set(ValueLayout.JAVA_BYTE, 0, (byte) 1);
+                Hdf5.check(H5Tenum_insert(type.id(), arena.allocateFrom("TRUE"), value), "H5Tenum_insert(TRUE)");
+            } catch (RuntimeException e) {
+                type.close();
+                throw e;
+            }
+            return type;
+        }
+        return Handle.of(H5Tcopy(standard(dtype, order)), Handle.Kind.DATATYPE, "H5Tcopy(" + dtype.numpyName() + ")");
+    }
+
+    /** The predefined HDF5 standard type (owned by the library: never close it). */
+    static long standard(DType dtype, ByteOrder order) {
+        boolean be = order == ByteOrder.BIG_ENDIAN;
+        return switch (dtype) {
+            case INT8, BOOL -> be ? H5T_STD_I8BE_g() : H5T_STD_I8LE_g();
+            case INT16 -> be ? H5T_STD_I16BE_g() : H5T_STD_I16LE_g();
+            case INT32 -> be ? H5T_STD_I32BE_g() : H5T_STD_I32LE_g();
+            case INT64 -> be ? H5T_STD_I64BE_g() : H5T_STD_I64LE_g();
+            case UINT8 -> be ? H5T_STD_U8BE_g() : H5T_STD_U8LE_g();
+            case UINT16 -> be ? H5T_STD_U16BE_g() : H5T_STD_U16LE_g();
+            case UINT32 -> be ? H5T_STD_U32BE_g() : H5T_STD_U32LE_g();
+            case UINT64 -> be ? H5T_STD_U64BE_g() : H5T_STD_U64LE_g();
+            case FLOAT32 -> be ? H5T_IEEE_F32BE_g() : H5T_IEEE_F32LE_g();
+            case FLOAT64 -> be ? H5T_IEEE_F64BE_g() : H5T_IEEE_F64LE_g();
+        };
+    }
+
+    /** What a dataset's datatype is, or {@link UnsupportedTypeException} naming it. */
+    record Stored(DType dtype, ByteOrder order) {}
+
+    static Stored classify(long type, String dataset) {
+        int typeClass = Hdf5.check(H5Tget_class(type), "H5Tget_class(" + dataset + ")");
+        long size = H5Tget_size(type);
+        if (typeClass == H5T_ENUM()) {
+            return new Stored(bool(type, dataset), ByteOrder.nativeOrder());
+        }
+        if (typeClass != H5T_INTEGER() && typeClass != H5T_FLOAT()) {
+            throw new UnsupportedTypeException("dataset '" + dataset + "' has HDF5 type class " + className(typeClass)
+                    + " (" + size + " bytes); h5image reads integer, IEEE float and h5py-style bool datasets");
+        }
+        ByteOrder order = Hdf5.check(H5Tget_order(type), "H5Tget_order(" + dataset + ")") == H5T_ORDER_BE()
+                ? ByteOrder.BIG_ENDIAN : ByteOrder.LITTLE_ENDIAN;
+        for (DType candidate : DType.values()) {
+            if (candidate == DType.BOOL || candidate.size() != size) continue;
+            if (candidate.isFloatingPoint() != (typeClass == H5T_FLOAT())) continue;
+            if (Hdf5.check(H5Tequal(type, standard(candidate, order)), "H5Tequal(" + dataset + ")") > 0) {
+                return new Stored(candidate, order);
+            }
+        }
+        throw new UnsupportedTypeException("dataset '" + dataset + "' has a non-standard " + className(typeClass)
+                + " type of " + size + " bytes (unusual precision, offset or float format); h5image reads the"
+                + " standard 8/16/32/64-bit integers and IEEE float32/float64");
+    }
+
+    /** h5py's bool: an enum over a 1-byte integer whose members are exactly FALSE=0 and TRUE=1. */
+    private static DType bool(long type, String dataset) {
+        long base = Hdf5.check(H5Tget_super(type), "H5Tget_super(" + dataset + ")");
+        try {
+            int members = H5Tget_nmembers(type);
+            if (H5Tget_size(base) == 1 && members == 2 && member(type, 0).equals("FALSE:0") && member(type, 1).equals("TRUE:1")) {
+                return DType.BOOL;
+            }
+        } finally {
+            H5Tclose(base);
+        }
+        throw new UnsupportedTypeException("dataset '" + dataset + "' is an enum other than h5py's bool"
+                + " (FALSE=0, TRUE=1 over int8); h5image reads only that enum");
+    }
+
+    private static String member(long type, int index) {
+        MemorySegment name = H5Tget_member_name(type, index);
+        if (name.equals(MemorySegment.NULL)) return "?";
+        try (Arena arena = Arena.ofConfined()) {
+            String text = Hdf5.string(name);
+            MemorySegment value = arena.allocate(8);
+            H5Tget_member_value(type, index, value);
+            return text + ":" + value.get(ValueLayout.JAVA_BYTE, 0);
+        } finally {
+            H5free_memory(name);
+        }
+    }
+
+    static String className(int typeClass) {
+        String[] names = {"INTEGER", "FLOAT", "TIME", "STRING", "BITFIELD", "OPAQUE", "COMPOUND", "REFERENCE", "ENUM", "VLEN", "ARRAY"};
+        return typeClass >= 0 && typeClass < names.length ? names[typeClass] : "class " + typeClass;
+    }
+}
