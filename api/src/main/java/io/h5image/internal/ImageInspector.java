@@ -34,7 +34,8 @@ public final class ImageInspector {
                 long id = H5LTopen_file_image(nativeImage, nativeImage.byteSize(),
                         H5LT_FILE_IMAGE_DONT_COPY() | H5LT_FILE_IMAGE_DONT_RELEASE());
                 if (id < 0) {
-                    var cause = Hdf5.failure("H5LTopen_file_image");
+                    Hdf5.takeErrorStack();
+                    var cause = ImageReader.diagnose(nativeImage);
                     throw new io.h5image.InvalidImageException("cannot open the " + image.byteSize() + "-byte image: "
                             + cause.getMessage(), cause);
                 }

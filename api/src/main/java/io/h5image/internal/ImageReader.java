@@ -88,12 +88,32 @@ public final class ImageReader {
     private static Handle open(MemorySegment image) {
         long id = H5LTopen_file_image(image, image.byteSize(), H5LT_FILE_IMAGE_DONT_COPY() | H5LT_FILE_IMAGE_DONT_RELEASE());
         if (id < 0) {
-            H5LibraryException cause = Hdf5.failure("H5LTopen_file_image");
+            Hdf5.takeErrorStack();
+            H5LibraryException cause = diagnose(image);
             throw new InvalidImageException("cannot open the " + image.byteSize() + "-byte image: "
                     + cause.errorStack().stream().reduce((a, b) -> b).map(e -> e.summary()).orElse("libhdf5 gave no reason")
                     + " (truncated or corrupt?)", cause);
         }
         return Handle.of(id, Handle.Kind.FILE, "H5LTopen_file_image");
+    }
+
+    /**
+     * H5LTopen_file_image cleans up after a failure with API calls that clear HDF5's error stack,
+     * so the reason is lost. Opening a copy through the core driver's own file-image property
+     * fails the same way and keeps the stack. Only on the failure path, where the copy is cheap.
+     */
+    static H5LibraryException diagnose(MemorySegment image) {
+        try (Arena arena = Arena.ofConfined();
+             Handle fapl = Handle.of(H5Pcreate(H5P_CLS_FILE_ACCESS_ID_g()), Handle.Kind.PROPERTY_LIST, "H5Pcreate(file access)")) {
+            Hdf5.check(H5Pset_fapl_core(fapl.id(), 65536, false), "H5Pset_fapl_core");
+            Hdf5.check(H5Pset_file_image(fapl.id(), image, image.byteSize()), "H5Pset_file_image");
+            long file = H5Fopen(arena.allocateFrom("h5image-diagnose"), H5F_ACC_RDONLY(), fapl.id());
+            if (file >= 0) {
+                H5Fclose(file);
+                return new H5LibraryException("H5LTopen_file_image", java.util.List.of());
+            }
+            return Hdf5.failure("H5Fopen(image)");
+        }
     }
 
     private static long[] shape(long space, String path, Arena arena) {

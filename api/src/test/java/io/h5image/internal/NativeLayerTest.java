@@ -1,0 +1,138 @@
+package io.h5image.internal;
+
+import io.h5image.H5Exception;
+import io.h5image.H5Image;
+import io.h5image.ImageOptions;
+import io.h5image.LibraryInfo;
+import io.h5image.NdArray;
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.SymbolLookup;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.stream.Stream;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+class NativeLayerTest {
+
+    @Test
+    void everyBoundSymbolResolvesInTheLoadedLibrary() throws IOException {
+        LibraryInfo info = H5Image.library();
+        List<String> symbols;
+        try (Stream<String> lines = Files.lines(Path.of("../native/hdf5-symbols.txt"))) {
+            symbols = lines.filter(l -> l.startsWith("--include-function ") || l.startsWith("--include-var "))
+                    .map(l -> l.split("\\s+")[1]).toList();
+        }
+        assertTrue(symbols.size() > 500, "the symbol list looks truncated: " + symbols.size());
+        SymbolLookup lookup = SymbolLookup.loaderLookup();
+        List<String> missing = symbols.stream().filter(s -> lookup.find(s).isEmpty()).toList();
+        assertEquals(List.of(), missing, "symbols missing from libhdf5 " + info.version() + " at " + info.hdf5());
+    }
+
+    @Test
+    void libraryInfoDescribesWhatWasLoaded() {
+        LibraryInfo info = H5Image.library();
+        assertTrue(info.version().matches("1\\.1[04]\\.\\d+"), info.version());
+        assertTrue(Files.isRegularFile(info.hdf5()), info.hdf5().toString());
+        assertTrue(Files.isRegularFile(info.hdf5Hl()), info.hdf5Hl().toString());
+        String setting = System.getenv(LibraryInfo.ENV);
+        LibraryInfo.Source expected = setting == null || setting.equals("embedded") ? LibraryInfo.Source.EMBEDDED
+                : setting.equals("system") ? LibraryInfo.Source.SYSTEM : LibraryInfo.Source.EXPLICIT;
+        assertEquals(expected, info.source());
+        if (expected == LibraryInfo.Source.EMBEDDED) assertEquals("1.14.3", info.version());
+    }
+
+    @Test
+    void noIdentifierLeaksOnSuccessOrFailure() {
+        H5Image.deserialize(H5Image.serialize(new int[] {1})); // warm up: predefined types exist from here on
+        long baseline = Hdf5.openIdentifierCount();
+        ImageTemplates.setEnabled(false);
+        try {
+            MemorySegment image = H5Image.serialize(new double[10][10]);
+            H5Image.deserialize(image);
+            H5Image.serializeToBytes(new boolean[3], ImageOptions.defaults().deflate(1));
+            H5Image.inspect(image);
+            assertEquals(baseline, Hdf5.openIdentifierCount(), "identifiers leaked on success");
+            assertThrows(H5Exception.class, () -> H5Image.deserialize(image, "missing"));
+            assertEquals(baseline, Hdf5.openIdentifierCount(), "identifiers leaked after a missing dataset");
+            byte[] corrupt = H5Image.serializeToBytes(new double[10][10]);
+            Arrays.fill(corrupt, 48, 600, (byte) 7);
+            assertThrows(H5Exception.class, () -> H5Image.deserialize(corrupt));
+            assertEquals(baseline, Hdf5.openIdentifierCount(), "identifiers leaked after a corrupt image");
+            byte[] fletcher = H5Image.serializeToBytes(new double[512], ImageOptions.defaults().fletcher32(true));
+            fletcher[fletcher.length - 100] ^= 1;
+            try {
+                H5Image.deserialize(fletcher);
+            } catch (H5Exception expected) {
+                // either the chunk or the metadata was hit; both must leave nothing open
+            }
+            assertEquals(baseline, Hdf5.openIdentifierCount(), "identifiers leaked after a failed read");
+        } finally {
+            ImageTemplates.setEnabled(true);
+        }
+    }
+
+    @Test
+    void eightThreadsGetTheirOwnResults() throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(8);
+        try {
+            List<Future<?>> results = new ArrayList<>();
+            for (int t = 0; t < 8; t++) {
+                int thread = t;
+                results.add(pool.submit(() -> {
+                    for (int round = 0; round < 150; round++) {
+                        int n = 1 + (thread * 7 + round) % 40;
+                        int[][] values = new int[n][thread + 1];
+                        for (int i = 0; i < n; i++) for (int j = 0; j <= thread; j++) values[i][j] = thread * 1_000_000 + round * 1000 + i * 10 + j;
+                        boolean compressed = round % 5 == 0;
+                        if (round % 3 == 0) ImageTemplates.clear();
+                        byte[] image = compressed ? H5Image.serializeToBytes(values, ImageOptions.defaults().deflate(1))
+                                : H5Image.serializeToBytes(values);
+                        NdArray back = H5Image.deserialize(image);
+                        assertTrue(Arrays.deepEquals(values, (int[][]) back.toArray()),
+                                "thread " + thread + " round " + round + " got someone else's data");
+                    }
+                    return null;
+                }));
+            }
+            for (Future<?> result : results) result.get();
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
+    void anUnusableSettingListsWhatWasTriedAndHowToFix() throws Exception {
+        Path java = Path.of(System.getProperty("java.home"), "bin", "java");
+        Process process = new ProcessBuilder(java.toString(), "--enable-native-access=ALL-UNNAMED",
+                "-D" + LibraryInfo.PROPERTY + "=/nonexistent/hdf5", "-cp", System.getProperty("java.class.path"),
+                LoadProbe.class.getName()).redirectErrorStream(true).start();
+        String output = new String(process.getInputStream().readAllBytes());
+        assertEquals(3, process.waitFor(), output);
+        assertTrue(output.contains("cannot load libhdf5") && output.contains("/nonexistent/hdf5")
+                && output.contains("Fix:"), output);
+    }
+
+    /** Runs in a child JVM, where the library choice can still be made. */
+    public static final class LoadProbe {
+        public static void main(String[] args) {
+            try {
+                H5Image.library();
+                System.exit(0);
+            } catch (H5Exception | ExceptionInInitializerError e) {
+                Throwable cause = e instanceof ExceptionInInitializerError init ? init.getCause() : e;
+                System.out.println(cause.getMessage());
+                System.exit(3);
+            }
+        }
+    }
+}
