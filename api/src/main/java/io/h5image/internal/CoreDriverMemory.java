@@ -91,7 +91,11 @@ final class CoreDriverMemory {
     }
 
     private static MemorySegment copy(MemorySegment dest, MemorySegment src, long size, int op, MemorySegment udata) {
-        MemorySegment.copy(src.reinterpret(size), 0, dest.reinterpret(size), 0, size);
-        return dest;
+        try {
+            MemorySegment.copy(src.reinterpret(size), 0, dest.reinterpret(size), 0, size);
+            return dest;
+        } catch (RuntimeException e) {
+            return MemorySegment.NULL;
+        }
     }
 }

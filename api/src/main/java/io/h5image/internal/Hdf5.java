@@ -34,7 +34,26 @@ public final class Hdf5 {
 
     private record RawError(String function, long major, long minor, String description, String file, int line) {}
 
+    /** Why loading failed, rethrown by every entry point (instead of a bare NoClassDefFoundError later). */
+    private static final io.h5image.NativeLibraryException LOAD_FAILURE;
+
     static {
+        LibraryInfo info = null;
+        boolean threadSafe = false;
+        io.h5image.NativeLibraryException failure = null;
+        try {
+            info = load();
+            threadSafe = info.threadSafe();
+        } catch (io.h5image.NativeLibraryException e) {
+            failure = e;
+        }
+        INFO = info;
+        THREAD_SAFE = threadSafe;
+        LOAD_FAILURE = failure;
+        WALKER = H5E_walk2_t.allocate(Hdf5::collect, GLOBAL);
+    }
+
+    private static LibraryInfo load() {
         NativeLibraryLoader.Loaded loaded = NativeLibraryLoader.load();
         if (H5open() < 0) {
             throw new io.h5image.NativeLibraryException("H5open failed for " + loaded.hdf5());
@@ -46,23 +65,29 @@ public final class Hdf5 {
             H5get_libversion(v, v.asSlice(4), v.asSlice(8));
             MemorySegment ts = arena.allocate(ValueLayout.JAVA_BOOLEAN);
             H5is_library_threadsafe(ts);
-            THREAD_SAFE = ts.get(ValueLayout.JAVA_BOOLEAN, 0);
             String version = v.getAtIndex(ValueLayout.JAVA_INT, 0) + "." + v.getAtIndex(ValueLayout.JAVA_INT, 1)
                     + "." + v.getAtIndex(ValueLayout.JAVA_INT, 2);
-            INFO = new LibraryInfo(version, loaded.hdf5(), loaded.hdf5Hl(), loaded.source(), THREAD_SAFE);
+            return new LibraryInfo(version, loaded.hdf5(), loaded.hdf5Hl(), loaded.source(), ts.get(ValueLayout.JAVA_BOOLEAN, 0));
         }
-        WALKER = H5E_walk2_t.allocate(Hdf5::collect, GLOBAL);
     }
 
     private Hdf5() {}
 
     /** Loads libhdf5 if this is the first use; safe to call often. */
     public static LibraryInfo info() {
+        requireLoaded();
         return INFO;
+    }
+
+    private static void requireLoaded() {
+        if (LOAD_FAILURE != null) {
+            throw new io.h5image.NativeLibraryException(LOAD_FAILURE.getMessage(), LOAD_FAILURE);
+        }
     }
 
     /** Takes the global lock unless the library says it is thread-safe. Pair with {@link #unlock()}. */
     public static void lock() {
+        requireLoaded();
         if (!THREAD_SAFE) LOCK.lock();
     }
 
@@ -129,12 +154,17 @@ public final class Hdf5 {
         return records;
     }
 
+    /** An upcall: it must never throw (that would end the JVM), so a failure just stops the walk. */
     private static int collect(int n, MemorySegment frame, MemorySegment clientData) {
-        MemorySegment e = frame.reinterpret(H5E_error2_t.layout().byteSize());
-        WALKING.get().add(new RawError(string(H5E_error2_t.func_name(e)), H5E_error2_t.maj_num(e),
-                H5E_error2_t.min_num(e), string(H5E_error2_t.desc(e)), string(H5E_error2_t.file_name(e)),
-                H5E_error2_t.line(e)));
-        return 0;
+        try {
+            MemorySegment e = frame.reinterpret(H5E_error2_t.layout().byteSize());
+            WALKING.get().add(new RawError(string(H5E_error2_t.func_name(e)), H5E_error2_t.maj_num(e),
+                    H5E_error2_t.min_num(e), string(H5E_error2_t.desc(e)), string(H5E_error2_t.file_name(e)),
+                    H5E_error2_t.line(e)));
+            return 0;
+        } catch (Throwable t) {
+            return -1;
+        }
     }
 
     private static String message(long messageId) {
