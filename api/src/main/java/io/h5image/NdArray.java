@@ -134,8 +134,8 @@ public final class NdArray {
             fillLeaf(data, offset, array, length);
             return offset + (long) length * dtype.size();
         }
-        for (int i = 0; i < length; i++) {
-            offset = fill(data, Array.get(array, i), axis + 1, offset);
+        for (Object row : (Object[]) array) {
+            offset = fill(data, row, axis + 1, offset);
         }
         return offset;
     }

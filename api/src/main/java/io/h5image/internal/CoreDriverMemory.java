@@ -22,9 +22,9 @@ final class CoreDriverMemory {
     static {
         CALLBACKS = Hdf5.GLOBAL.allocate(H5FD_file_image_callbacks_t.layout());
         H5FD_file_image_callbacks_t.image_malloc(CALLBACKS,
-                H5FD_file_image_callbacks_t.image_malloc.allocate((size, op, udata) -> current().grow(size), Hdf5.GLOBAL));
+                H5FD_file_image_callbacks_t.image_malloc.allocate((size, op, udata) -> growCurrent(size), Hdf5.GLOBAL));
         H5FD_file_image_callbacks_t.image_realloc(CALLBACKS,
-                H5FD_file_image_callbacks_t.image_realloc.allocate((ptr, size, op, udata) -> current().grow(size), Hdf5.GLOBAL));
+                H5FD_file_image_callbacks_t.image_realloc.allocate((ptr, size, op, udata) -> growCurrent(size), Hdf5.GLOBAL));
         H5FD_file_image_callbacks_t.image_memcpy(CALLBACKS,
                 H5FD_file_image_callbacks_t.image_memcpy.allocate(CoreDriverMemory::copy, Hdf5.GLOBAL));
         H5FD_file_image_callbacks_t.image_free(CALLBACKS,
@@ -69,8 +69,10 @@ final class CoreDriverMemory {
         return failure;
     }
 
-    private static CoreDriverMemory current() {
-        return CURRENT.get();
+    /** NULL (HDF5's "out of memory") when no image is being written on this thread: never throw from an upcall. */
+    private static MemorySegment growCurrent(long size) {
+        CoreDriverMemory memory = CURRENT.get();
+        return memory == null ? MemorySegment.NULL : memory.grow(size);
     }
 
     private MemorySegment grow(long size) {

@@ -48,9 +48,9 @@ public final class JavaArrays {
 
     private static void checkRectangular(Object level, long[] shape, int axis, StringBuilder where) {
         if (axis == shape.length - 1) return;
-        int length = Array.getLength(level);
-        for (int i = 0; i < length; i++) {
-            Object row = Array.get(level, i);
+        Object[] rows = (Object[]) level;
+        for (int i = 0; i < rows.length; i++) {
+            Object row = rows[i];
             int mark = where.length();
             where.append('[').append(i).append(']');
             if (row == null) {

@@ -37,8 +37,9 @@ record NestedArrayPayload(Object array, DType dtype, long[] shape) implements Pa
             }
             return offset + (long) length * dtype.size();
         }
-        for (int i = 0; i < length; i++) {
-            offset = copy(Array.get(level, i), axis + 1, destination, offset, layout);
+        // Every level above the leaves is an Object[] (double[][] is one): no reflective Array.get per row.
+        for (Object row : (Object[]) level) {
+            offset = copy(row, axis + 1, destination, offset, layout);
         }
         return offset;
     }
