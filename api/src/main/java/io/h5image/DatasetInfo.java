@@ -7,9 +7,10 @@ import java.util.List;
  * What {@link H5Image#inspect} found about one dataset.
  *
  * @param path         full path from the root group, without the leading slash
- * @param type         the dtype name ("float64", "bool"), or the HDF5 type class h5image cannot read
- * @param shape        C order; empty for a scalar
- * @param layout       "contiguous", "chunked" or "compact"
+ * @param type         the dtype name ("float64", "bool"; "int32 (big-endian)" for big-endian storage), or the
+ *                     lower-case HDF5 type class h5image cannot read ("string", "compound")
+ * @param shape        C order; empty for a scalar (and for a null dataspace)
+ * @param layout       "contiguous", "chunked", "compact" or "virtual"
  * @param offset       byte offset of contiguous data in the image, or -1 when there is none
  * @param chunks       chunk dimensions, or null unless chunked
  * @param filters      filter names in pipeline order ("shuffle", "deflate(4)", "fletcher32")

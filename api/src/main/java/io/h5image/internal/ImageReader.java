@@ -66,6 +66,7 @@ public final class ImageReader {
             long[] shape = shape(space.id(), path, arena);
             long size = byteSize(stored.dtype(), shape, path);
             int layout = Hdf5.check(H5Pget_layout(dcpl.id()), "H5Pget_layout('" + path + "')");
+            refuseDataOutsideTheImage(dcpl.id(), layout, path);
             int filters = Hdf5.check(H5Pget_nfilters(dcpl.id()), "H5Pget_nfilters('" + path + "')");
             if (layout == H5D_CONTIGUOUS() && filters == 0) {
                 long offset = H5Dget_offset(dataset.id());
@@ -82,6 +83,23 @@ public final class ImageReader {
             return new Result(readCopy(dataset, stored.dtype(), size, path), stored.dtype(), shape, ByteOrder.nativeOrder(), false);
         } finally {
             Hdf5.unlock();
+        }
+    }
+
+    /**
+     * External file lists and virtual datasets make libhdf5 read other files by any path. An image
+     * comes from elsewhere: reading it must never read the local disk (a crafted image could name
+     * /etc/passwd and get it back as the array).
+     */
+    private static void refuseDataOutsideTheImage(long dcpl, int layout, String path) {
+        if (layout == H5D_VIRTUAL()) {
+            throw new InvalidImageException("refused: dataset '" + path + "' is a virtual dataset whose data lives in"
+                    + " other files; h5image reads only data inside the image");
+        }
+        int external = Hdf5.check(H5Pget_external_count(dcpl), "H5Pget_external_count('" + path + "')");
+        if (external > 0) {
+            throw new InvalidImageException("refused: dataset '" + path + "' keeps its data in " + external
+                    + " external file(s); h5image reads only data inside the image");
         }
     }
 
@@ -120,7 +138,8 @@ public final class ImageReader {
         int kind = Hdf5.check(H5Sget_simple_extent_type(space), "H5Sget_simple_extent_type('" + path + "')");
         if (kind == H5S_SCALAR()) return new long[0];
         if (kind != H5S_SIMPLE()) {
-            throw new InvalidImageException("dataset '" + path + "' has a null dataspace (no elements, not even a scalar)");
+            throw new io.h5image.UnsupportedTypeException("dataset '" + path + "' has a null dataspace (h5py.Empty):"
+                    + " no elements and no shape; h5image reads scalars and arrays");
         }
         int rank = Hdf5.check(H5Sget_simple_extent_ndims(space), "H5Sget_simple_extent_ndims('" + path + "')");
         MemorySegment dims = arena.allocate(ValueLayout.JAVA_LONG, Math.max(rank, 1));

@@ -1,0 +1,108 @@
+package io.h5image.it;
+
+import io.h5image.DType;
+import io.jhdf.HdfFile;
+import io.jhdf.api.Dataset;
+import io.jhdf.filter.PipelineFilterWithData;
+import io.jhdf.object.datatype.EnumDataType;
+import io.jhdf.object.message.DataLayout;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+import java.math.BigInteger;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+/**
+ * jhdf, a pure-Java HDF5 reader sharing no code with libhdf5, reads every image h5image writes
+ * straight from the {@code byte[]}. An image that only libhdf5 could parse would pass the h5py
+ * and h5dump tests and still not be valid HDF5; this catches that.
+ */
+class JhdfReadsOurImagesTest {
+
+    @TempDir
+    static Path dir;
+
+    private static Map<Sample, OurImages.Written> images;
+
+    @BeforeAll
+    static void writeImages() {
+        images = OurImages.write(dir);
+    }
+
+    static Stream<Sample> samples() {
+        return Sample.all();
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("samples")
+    void jhdfReadsEqualValuesFromBytes(Sample sample) {
+        byte[] image = images.get(sample).bytes();
+        try (HdfFile file = HdfFile.fromBytes(image)) {
+            Dataset data = file.getDatasetByPath("data");
+            assertArrayEquals(sample.shape(), data.getDimensionsAsLong(), () -> sample + ": jhdf sees another shape");
+            assertEquals(sample.shape().length == 0, data.isScalar(), () -> sample + ": jhdf disagrees on scalar-ness");
+            assertEquals(sample.chunks() != null ? DataLayout.CHUNKED : DataLayout.CONTIGUOUS, data.getDataLayout(),
+                    () -> sample + ": jhdf sees another layout");
+            if (sample.chunks() != null) {
+                // HDF5's registered filter ids: shuffle 2, deflate 1, fletcher32 3, in pipeline order.
+                List<Integer> filters = data.getFilters().stream().map(PipelineFilterWithData::getId).toList();
+                assertEquals(List.of(2, 1, 3), filters, () -> sample + ": jhdf sees other filters: " + data.getFilters());
+            }
+            if (sample.dtype() == DType.BOOL) {
+                EnumDataType type = assertInstanceOf(EnumDataType.class, data.getDataType(),
+                        () -> sample + ": bool must be stored as an enum, like h5py's");
+                assertEquals(Map.of(0, "FALSE", 1, "TRUE"), type.getEnumMapping(), () -> sample + ": not h5py's bool enum");
+            }
+            if (sample.empty()) {
+                // jhdf's getData() returns null for a dataset without elements rather than an empty array.
+                assertTrue(data.isEmpty(), () -> sample + ": jhdf should see an empty dataset");
+                assertNull(data.getData(), () -> sample + ": jhdf gives null for empty datasets; did that change?");
+                return;
+            }
+            byte[] expected = sample.littleEndianBytes();
+            byte[] actual = littleEndianBytes(sample.dtype(), data.getData());
+            assertArrayEquals(expected, actual,
+                    () -> sample + ": jhdf reads other values: " + sample.firstDifference(expected, actual));
+        }
+    }
+
+    /**
+     * jhdf widens unsigned types its own way (uint8 to int, uint64 to BigInteger, ...) and gives
+     * a scalar as a bare value, so its result is brought back to raw bits: the low {@code size}
+     * bytes of each element, which holds for every widening, sign or zero extended.
+     */
+    static byte[] littleEndianBytes(DType dtype, Object jhdfData) {
+        List<Object> leaves = Sample.leaves(jhdfData);
+        ByteBuffer out = ByteBuffer.allocate(leaves.size() * dtype.size()).order(ByteOrder.LITTLE_ENDIAN);
+        for (Object leaf : leaves) {
+            long bits = switch (leaf) {
+                case Double d -> Double.doubleToRawLongBits(d);
+                case Float f -> Float.floatToRawIntBits(f);
+                case BigInteger b -> b.longValue();
+                case Boolean b -> b ? 1 : 0;
+                // jhdf reads an enum as its member names.
+                case String name when name.equals("TRUE") -> 1;
+                case String name when name.equals("FALSE") -> 0;
+                case Number n -> n.longValue();
+                default -> throw new AssertionError("jhdf returned an element of unexpected type "
+                        + (leaf == null ? "null" : leaf.getClass().getName()) + " for " + dtype);
+            };
+            switch (dtype.size()) {
+                case 1 -> out.put((byte) bits);
+                case 2 -> out.putShort((short) bits);
+                case 4 -> out.putInt((int) bits);
+                default -> out.putLong(bits);
+            }
+        }
+        return out.array();
+    }
+}
