@@ -6,13 +6,11 @@ import io.h5image.internal.ImageReader;
 import io.h5image.internal.ImageWriter;
 import io.h5image.internal.JavaArrays;
 import io.h5image.internal.Payload;
-import io.h5image.internal.ScratchBuffers;
 import io.h5image.internal.SegmentPayload;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.SegmentAllocator;
-import java.lang.foreign.ValueLayout;
 import java.util.List;
 import java.util.Objects;
 
@@ -64,8 +62,7 @@ public final class H5Image {
 
     public static byte[] serializeToBytes(Object array, ImageOptions options) {
         Objects.requireNonNull(options, "options");
-        return ScratchBuffers.withScratch(scratch -> ImageWriter.write(payload(array), options, scratch)
-                .toArray(ValueLayout.JAVA_BYTE));
+        return ImageWriter.writeToBytes(payload(array), options);
     }
 
     /** Reads dataset {@code data}. A contiguous dataset comes back as a view of {@code image}. */

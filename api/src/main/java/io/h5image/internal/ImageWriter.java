@@ -80,6 +80,24 @@ public final class ImageWriter {
         return image;
     }
 
+    /**
+     * The image as a {@code byte[]}. With a template the array is the image's only memory (one payload
+     * copy); otherwise libhdf5 needs native memory, so the image is made in a reused scratch buffer and
+     * copied out.
+     */
+    public static byte[] writeToBytes(Payload payload, ImageOptions options) {
+        ByteOrder stored = options.order() != null ? options.order() : payload.order();
+        if (chunkDims(payload.shape(), payload.dtype(), options) == null) {
+            ImageTemplates.Template template = ImageTemplates.forWrite(new ImageTemplates.WriteKey(payload.dtype(), stored, payload.shape()));
+            if (template != null && template.imageSize() <= Integer.MAX_VALUE - 8) {
+                byte[] image = new byte[(int) template.imageSize()];
+                fill(template, payload, stored, (size, alignment) -> MemorySegment.ofArray(image));
+                return image;
+            }
+        }
+        return ScratchBuffers.withScratch(scratch -> write(payload, options, scratch).toArray(ValueLayout.JAVA_BYTE));
+    }
+
     private static MemorySegment fill(ImageTemplates.Template template, Payload payload, ByteOrder stored, SegmentAllocator where) {
         MemorySegment image = where.allocate(template.imageSize(), CoreDriverMemory.ALIGNMENT);
         int head = template.head().length;
