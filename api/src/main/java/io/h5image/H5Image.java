@@ -24,7 +24,9 @@ import java.util.Objects;
  * double[][] values = (double[][]) back.toArray();
  * }</pre>
  *
- * All methods are thread-safe; libhdf5 itself is called under one global lock.
+ * All methods are thread-safe; libhdf5 itself is called under one global lock. Images are
+ * untrusted input: reading one never reads outside it (no external files or links), and a
+ * dataset decodes to at most a bounded size ({@code -Dh5image.maxDecodedBytes}).
  */
 public final class H5Image {
 
@@ -33,16 +35,18 @@ public final class H5Image {
 
     private H5Image() {}
 
-    /** Serializes into fresh memory that lives until it is unreachable (an automatic arena). */
+    /**
+     * Serializes into fresh memory that lives until it is unreachable (an automatic arena, freed
+     * after a GC): in tight loops, pass an allocator instead.
+     */
     public static MemorySegment serialize(Object array) {
         return serialize(array, ImageOptions.defaults(), Arena.ofAuto());
     }
 
     /**
-     * Serializes into memory from {@code where}: the image is written there directly by libhdf5's
-     * core driver, so a {@code SegmentAllocator.prefixAllocator} over a reused buffer makes
-     * repeated calls touch no fresh memory. The allocator is asked once for the estimated size and
-     * again only if the image outgrows it.
+     * Serializes into memory from {@code where}, asked exactly once for the exact image size, so a
+     * {@code SegmentAllocator.prefixAllocator} over a reused buffer makes repeated calls touch no
+     * fresh memory. Heap-backed allocators work too (the image is then not aligned).
      */
     public static MemorySegment serialize(Object array, SegmentAllocator where) {
         return serialize(array, ImageOptions.defaults(), where);
@@ -83,9 +87,7 @@ public final class H5Image {
         Objects.requireNonNull(image, "image");
         Objects.requireNonNull(path, "path");
         if (path.isEmpty()) throw new IllegalArgumentException("dataset path is empty");
-        if (!image.scope().isAlive()) {
-            throw new ImageClosedException("cannot deserialize: the image's arena is already closed");
-        }
+        requireOpen(image, "deserialize");
         if (image.byteSize() == 0) throw new InvalidImageException("the image is empty (0 bytes)");
         ImageReader.Result read = ImageReader.read(image, path);
         return new NdArray(read.segment(), read.dtype(), read.shape(), read.order(), read.view());
@@ -94,6 +96,7 @@ public final class H5Image {
     /** Every dataset in the image, depth first: path, dtype, shape, layout, offset, filters, size. */
     public static List<DatasetInfo> inspect(MemorySegment image) {
         Objects.requireNonNull(image, "image");
+        requireOpen(image, "inspect");
         if (image.byteSize() == 0) throw new InvalidImageException("the image is empty (0 bytes)");
         return ImageInspector.datasets(image);
     }
@@ -101,6 +104,12 @@ public final class H5Image {
     /** The libhdf5 in use (loading it on first use). */
     public static LibraryInfo library() {
         return Hdf5.info();
+    }
+
+    private static void requireOpen(MemorySegment image, String operation) {
+        if (!image.scope().isAlive()) {
+            throw new ImageClosedException("cannot " + operation + ": the image's arena is already closed");
+        }
     }
 
     private static Payload payload(Object array) {

@@ -4,7 +4,7 @@ import java.util.List;
 
 /**
  * A libhdf5 call failed. The message names the h5image operation and carries HDF5's own error
- * stack (innermost function first), so the failure can be understood without HDF5's stderr output.
+ * stack (the API call first, the innermost cause last), so the failure can be understood without HDF5's stderr output.
  */
 public class H5LibraryException extends H5Exception {
     private final String operation;

@@ -1,5 +1,7 @@
 package io.h5image;
 
+import io.h5image.internal.Shapes;
+
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.lang.reflect.Array;
@@ -16,7 +18,7 @@ import java.util.Objects;
 public final class NdArray {
 
     /** HDF5's limit on dataspace rank. */
-    public static final int MAX_RANK = 32;
+    public static final int MAX_RANK = Shapes.MAX_RANK;
 
     private final MemorySegment segment;
     private final DType dtype;
@@ -54,17 +56,13 @@ public final class NdArray {
 
     /** Bytes that {@code dtype} elements of {@code shape} occupy; rejects negative, overlong or overflowing shapes. */
     static long byteSize(DType dtype, long[] shape) {
-        if (shape.length > MAX_RANK) {
-            throw new IllegalArgumentException("rank " + shape.length + " exceeds HDF5's limit of " + MAX_RANK);
+        Shapes.check(shape);
+        try {
+            return Shapes.byteSize(dtype, shape);
+        } catch (ArithmeticException e) {
+            throw new IllegalArgumentException("shape" + Arrays.toString(shape) + " of " + dtype.numpyName()
+                    + " holds more bytes than a 64-bit size can count");
         }
-        long count = 1;
-        for (int axis = 0; axis < shape.length; axis++) {
-            if (shape[axis] < 0) {
-                throw new IllegalArgumentException("shape" + Arrays.toString(shape) + " has a negative dimension at axis " + axis);
-            }
-            count = Math.multiplyExact(count, shape[axis]);
-        }
-        return Math.multiplyExact(count, (long) dtype.size());
     }
 
     public DType dtype() {
@@ -82,9 +80,7 @@ public final class NdArray {
 
     /** Number of elements (1 for a scalar). */
     public long size() {
-        long count = 1;
-        for (long dim : shape) count *= dim;
-        return count;
+        return Shapes.elementCount(shape);
     }
 
     /** The elements, C order, in {@link #order()}. Slices of heap images are not aligned: use *_UNALIGNED layouts. */

@@ -110,10 +110,7 @@ class ErrorsTest {
     }
 
     @Test
-    void datasetsOfUnsupportedTypesAreNamed() throws Exception {
-        // An image with a string dataset, written by the h5py-independent C path is not available here,
-        // so the enum check is exercised through a non-bool enum made via NdArray is not possible either:
-        // unsupported types are covered by the interop tests (h5py strings); here: the Java side.
+    void unsupportedJavaComponentTypesAreNamed() {
         UnsupportedTypeException e = assertThrows(UnsupportedTypeException.class, () -> DType.ofJavaType(char.class));
         assertTrue(e.getMessage().contains("char"), e.getMessage());
     }

@@ -31,6 +31,7 @@ class LifetimeTest {
             image = H5Image.serialize(new int[] {1}, arena);
         }
         assertThrows(ImageClosedException.class, () -> H5Image.deserialize(image));
+        assertThrows(ImageClosedException.class, () -> H5Image.inspect(image));
     }
 
     @Test

@@ -138,6 +138,17 @@ class RoundTripTest {
     }
 
     @Test
+    void emptyArraysWithHugeDimensionsRoundTrip() {
+        NdArray empty = NdArray.of(MemorySegment.NULL, DType.FLOAT64, 1L << 62, 0);
+        NdArray back = H5Image.deserialize(H5Image.serialize(empty));
+        assertArrayEquals(new long[] {1L << 62, 0}, back.shape());
+        assertEquals(0, back.size());
+        IllegalArgumentException tooBig = assertThrows(IllegalArgumentException.class,
+                () -> NdArray.of(MemorySegment.NULL, DType.FLOAT64, 1L << 32, 1L << 32));
+        assertTrue(tooBig.getMessage().contains("64-bit"), tooBig.getMessage());
+    }
+
+    @Test
     void unsignedTypesWidenInToArray() {
         MemorySegment bytes = MemorySegment.ofArray(new byte[] {(byte) 0xff, 0, 1});
         assertArrayEquals(new short[] {255, 0, 1}, (short[]) H5Image.deserialize(H5Image.serialize(NdArray.of(bytes, DType.UINT8, 3))).toArray());

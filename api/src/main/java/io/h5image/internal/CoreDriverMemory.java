@@ -2,20 +2,25 @@ package io.h5image.internal;
 
 import io.h5image.bindings.H5FD_file_image_callbacks_t;
 
+import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
-import java.lang.foreign.SegmentAllocator;
 
 /**
- * The core driver's memory while an image is written. The file-image callbacks hand the driver
- * memory from the caller's {@link SegmentAllocator}, so the driver's buffer is the finished image:
- * no {@code H5Fget_file_image} copy, no realloc growth when the estimate holds.
- * Upcalls must never throw (that would end the JVM), so failures are kept and rethrown later.
+ * The core driver's memory while an image is written, handed to libhdf5 through the file-image
+ * callbacks: no {@code H5Fget_file_image} copy, no realloc. It is library-owned native memory,
+ * reused per thread, never the caller's: callbacks are upcalls, and an upcall that throws ends the
+ * JVM, so no caller code (an allocator) may run inside one. The finished image is copied from here
+ * into the caller's memory; for contiguous data that is only the metadata, because libhdf5 never
+ * writes the payload region (it is allocated early, with no fill).
  */
 final class CoreDriverMemory {
 
-    /** The callbacks struct, built once; the callbacks find the current buffer through {@link #CURRENT}. */
+    /** The callbacks struct, built once; the callbacks find this thread's buffer through {@link #CURRENT}. */
     static final MemorySegment CALLBACKS;
     private static final ThreadLocal<CoreDriverMemory> CURRENT = new ThreadLocal<>();
+    /** Kept per thread for the next image, up to this size (larger ones are left to the GC). */
+    private static final long KEEP_AT_MOST = 64L << 20;
+    private static final ThreadLocal<MemorySegment> REUSED = new ThreadLocal<>();
     /** Images are handed out aligned for any element type and for vector loads. */
     static final long ALIGNMENT = 64;
 
@@ -34,28 +39,29 @@ final class CoreDriverMemory {
         H5FD_file_image_callbacks_t.udata(CALLBACKS, MemorySegment.NULL);
     }
 
-    private final SegmentAllocator allocator;
     private MemorySegment buffer;
     /** The largest size the driver asked for: it wrote nothing at or beyond this. */
     private long requested;
-    private RuntimeException failure;
+    private Throwable failure;
 
-    private CoreDriverMemory(SegmentAllocator allocator, long capacity) {
-        this.allocator = allocator;
-        this.buffer = allocator.allocate(capacity, ALIGNMENT);
+    private CoreDriverMemory(long capacity) {
+        MemorySegment reused = REUSED.get();
+        buffer = reused != null && reused.byteSize() >= capacity ? reused : fresh(capacity);
     }
 
-    /** Makes a buffer of {@code capacity} bytes current for this thread's next file create. */
-    static CoreDriverMemory begin(SegmentAllocator allocator, long capacity) {
-        CoreDriverMemory memory = new CoreDriverMemory(allocator, capacity);
+    /** Makes a buffer of at least {@code capacity} bytes current for this thread's next file create. */
+    static CoreDriverMemory begin(long capacity) {
+        CoreDriverMemory memory = new CoreDriverMemory(capacity);
         CURRENT.set(memory);
         return memory;
     }
 
     void end() {
         CURRENT.remove();
+        if (buffer.byteSize() <= KEEP_AT_MOST) REUSED.set(buffer);
     }
 
+    /** What the driver wrote; bytes at or past {@link #requested()} are undefined. */
     MemorySegment buffer() {
         return buffer;
     }
@@ -64,12 +70,16 @@ final class CoreDriverMemory {
         return requested;
     }
 
-    /** What went wrong inside a callback, if anything (to rethrow instead of HDF5's "can't allocate"). */
-    RuntimeException failure() {
+    /** What went wrong inside a callback, if anything (libhdf5 itself only says "can't allocate"). */
+    Throwable failure() {
         return failure;
     }
 
-    /** NULL (HDF5's "out of memory") when no image is being written on this thread: never throw from an upcall. */
+    private static MemorySegment fresh(long capacity) {
+        return Arena.ofAuto().allocate(Math.max(capacity, 16 * 1024), ALIGNMENT);
+    }
+
+    /** An upcall: NULL (libhdf5's "out of memory") instead of any exception. */
     private static MemorySegment growCurrent(long size) {
         CoreDriverMemory memory = CURRENT.get();
         return memory == null ? MemorySegment.NULL : memory.grow(size);
@@ -78,16 +88,14 @@ final class CoreDriverMemory {
     private MemorySegment grow(long size) {
         try {
             if (size > buffer.byteSize()) {
-                // The estimate was short: ask the allocator again, keep what was written.
-                MemorySegment bigger = allocator.allocate(Math.max(size, buffer.byteSize() + buffer.byteSize() / 2), ALIGNMENT);
+                MemorySegment bigger = fresh(Math.max(size, buffer.byteSize() * 2));
                 MemorySegment.copy(buffer, 0, bigger, 0, Math.min(requested, buffer.byteSize()));
                 buffer = bigger;
             }
             requested = Math.max(requested, size);
             return buffer;
-        } catch (RuntimeException | OutOfMemoryError e) {
-            failure = e instanceof RuntimeException r ? r
-                    : new IllegalStateException("out of memory growing the image to " + size + " bytes", e);
+        } catch (Throwable e) {
+            failure = e;
             return MemorySegment.NULL;
         }
     }
@@ -96,7 +104,7 @@ final class CoreDriverMemory {
         try {
             MemorySegment.copy(src.reinterpret(size), 0, dest.reinterpret(size), 0, size);
             return dest;
-        } catch (RuntimeException e) {
+        } catch (Throwable e) {
             return MemorySegment.NULL;
         }
     }

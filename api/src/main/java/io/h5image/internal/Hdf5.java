@@ -16,16 +16,19 @@ import java.util.concurrent.locks.ReentrantLock;
 import static io.h5image.bindings.hdf5_h.*;
 
 /**
- * The one gate to libhdf5: loads it once, switches off its stderr error printing, owns the global
- * lock (neither supported build is thread-safe), and turns a failed call into an
- * {@link H5LibraryException} carrying HDF5's error stack. Callers hold {@link #lock()} around every
- * native call; it is reentrant, so nested helpers may lock again.
+ * The one gate to libhdf5: loads it once, owns the global lock, keeps HDF5's stderr error printing
+ * off while h5image calls it, and turns a failed call into an {@link H5LibraryException} carrying
+ * HDF5's error stack. Callers hold {@link #lock()} around every native call; it is reentrant, so
+ * nested helpers may lock again.
+ * <p>
+ * The lock is taken even when the library reports itself thread-safe (Debian's 1.10.8 does):
+ * that guarantee covers libhdf5, not libhdf5_hl, and {@code H5LTopen_file_image} names images
+ * from an unsynchronized counter, so two threads can open each other's image.
  */
 public final class Hdf5 {
 
     private static final ReentrantLock LOCK = new ReentrantLock();
     private static final LibraryInfo INFO;
-    private static final boolean THREAD_SAFE;
     /** Stub arena for upcalls that live as long as the library. */
     static final Arena GLOBAL = Arena.global();
     private static final MemorySegment WALKER;
@@ -39,16 +42,13 @@ public final class Hdf5 {
 
     static {
         LibraryInfo info = null;
-        boolean threadSafe = false;
         io.h5image.NativeLibraryException failure = null;
         try {
             info = load();
-            threadSafe = info.threadSafe();
         } catch (io.h5image.NativeLibraryException e) {
             failure = e;
         }
         INFO = info;
-        THREAD_SAFE = threadSafe;
         LOAD_FAILURE = failure;
         WALKER = H5E_walk2_t.allocate(Hdf5::collect, GLOBAL);
     }
@@ -58,8 +58,6 @@ public final class Hdf5 {
         if (H5open() < 0) {
             throw new io.h5image.NativeLibraryException("H5open failed for " + loaded.hdf5());
         }
-        // HDF5 would print every failure to stderr; h5image reports them in exceptions instead.
-        H5Eset_auto2(H5E_DEFAULT(), MemorySegment.NULL, MemorySegment.NULL);
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment v = arena.allocate(ValueLayout.JAVA_INT, 3);
             H5get_libversion(v, v.asSlice(4), v.asSlice(8));
@@ -85,14 +83,30 @@ public final class Hdf5 {
         }
     }
 
-    /** Takes the global lock unless the library says it is thread-safe. Pair with {@link #unlock()}. */
+    /** Where the caller's error printing is kept while h5image holds the lock. */
+    private static final MemorySegment SAVED_PRINTER = GLOBAL.allocate(ValueLayout.ADDRESS);
+    private static final MemorySegment SAVED_PRINTER_DATA = GLOBAL.allocate(ValueLayout.ADDRESS);
+
+    /**
+     * Takes the global lock. Pair with {@link #unlock()}. The outermost lock turns HDF5's automatic
+     * stderr printing off (h5image reports failures in exceptions) and the matching unlock turns
+     * back on whatever was set before, so native code sharing the library keeps its own setting.
+     * The setting is per thread in thread-safe builds, which this also covers.
+     */
     public static void lock() {
         requireLoaded();
-        if (!THREAD_SAFE) LOCK.lock();
+        LOCK.lock();
+        if (LOCK.getHoldCount() == 1) {
+            H5Eget_auto2(H5E_DEFAULT(), SAVED_PRINTER, SAVED_PRINTER_DATA);
+            H5Eset_auto2(H5E_DEFAULT(), MemorySegment.NULL, MemorySegment.NULL);
+        }
     }
 
     public static void unlock() {
-        if (!THREAD_SAFE) LOCK.unlock();
+        if (LOCK.getHoldCount() == 1) {
+            H5Eset_auto2(H5E_DEFAULT(), SAVED_PRINTER.get(ValueLayout.ADDRESS, 0), SAVED_PRINTER_DATA.get(ValueLayout.ADDRESS, 0));
+        }
+        LOCK.unlock();
     }
 
     /**

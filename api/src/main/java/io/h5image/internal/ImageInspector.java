@@ -1,58 +1,59 @@
 package io.h5image.internal;
 
 import io.h5image.DatasetInfo;
+import io.h5image.InvalidImageException;
 import io.h5image.UnsupportedTypeException;
 import io.h5image.bindings.H5G_info_t;
+import io.h5image.bindings.H5O_info1_t;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
+import java.nio.ByteOrder;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
+import java.util.Set;
 
 import static io.h5image.bindings.hdf5_h.*;
 
 /**
- * Lists every dataset of an image. Walks groups by link index ({@code H5Gget_info},
- * {@code H5Lget_name_by_idx}): the visit/iterate calls changed signature between 1.10 and 1.12, these did not.
+ * Lists every dataset of an image, each object once. Walks groups by link index
+ * ({@code H5Gget_info}, {@code H5Lget_name_by_idx}): the visit/iterate calls changed signature
+ * between 1.10 and 1.12, these did not. Objects are remembered by address, so hard-link cycles
+ * end; external links are not followed.
  */
 public final class ImageInspector {
     private ImageInspector() {}
 
     public static List<DatasetInfo> datasets(MemorySegment image) {
-        MemorySegment nativeImage = image;
+        if (Superblock.find(image) < 0) {
+            throw new InvalidImageException("not an HDF5 image: no HDF5 signature (" + image.byteSize() + " bytes)");
+        }
         try (Arena arena = Arena.ofConfined()) {
-            if (!image.isNative()) {
-                nativeImage = arena.allocate(image.byteSize(), 64);
-                MemorySegment.copy(image, 0, nativeImage, 0, image.byteSize());
-            }
-            if (Superblock.find(nativeImage) < 0) {
-                throw new io.h5image.InvalidImageException("not an HDF5 image: no HDF5 signature (" + image.byteSize() + " bytes)");
-            }
+            MemorySegment nativeImage = ImageFile.nativeImage(image, arena);
             Hdf5.lock();
-            try {
-                long id = H5LTopen_file_image(nativeImage, nativeImage.byteSize(),
-                        H5LT_FILE_IMAGE_DONT_COPY() | H5LT_FILE_IMAGE_DONT_RELEASE());
-                if (id < 0) {
-                    Hdf5.takeErrorStack();
-                    var cause = ImageReader.diagnose(nativeImage);
-                    throw new io.h5image.InvalidImageException("cannot open the " + image.byteSize() + "-byte image: "
-                            + cause.getMessage(), cause);
-                }
-                try (Handle file = Handle.of(id, Handle.Kind.FILE, "H5LTopen_file_image");
-                     Handle root = Handle.of(H5Gopen2(file.id(), arena.allocateFrom("/"), H5P_DEFAULT()), Handle.Kind.GROUP, "H5Gopen2(/)")) {
-                    List<DatasetInfo> found = new ArrayList<>();
-                    walk(root.id(), "", found, arena, 0);
-                    return found;
-                }
+            try (ImageFile file = ImageFile.open(nativeImage);
+                 Handle root = Handle.of(H5Gopen2(file.id(), arena.allocateFrom("/"), H5P_DEFAULT()), Handle.Kind.GROUP, "H5Gopen2(/)")) {
+                List<DatasetInfo> found = new ArrayList<>();
+                Set<Long> seen = new HashSet<>();
+                seen.add(address(root.id(), "/", arena));
+                walk(file, root.id(), "", found, seen, arena);
+                return found;
             } finally {
                 Hdf5.unlock();
             }
         }
     }
 
-    private static void walk(long group, String prefix, List<DatasetInfo> found, Arena arena, int depth) {
-        if (depth > 64) return; // hard links can form cycles
+    private static long address(long object, String path, Arena arena) {
+        MemorySegment info = arena.allocate(H5O_info1_t.layout());
+        Hdf5.check(H5Oget_info1(object, info), "H5Oget_info1(" + path + ")");
+        return H5O_info1_t.addr(info);
+    }
+
+    private static void walk(ImageFile file, long group, String prefix, List<DatasetInfo> found, Set<Long> seen, Arena arena) {
         MemorySegment info = arena.allocate(H5G_info_t.layout());
         Hdf5.check(H5Gget_info(group, info), "H5Gget_info(" + prefix + ")");
         long links = H5G_info_t.nlinks(info);
@@ -61,19 +62,16 @@ public final class ImageInspector {
             long length = Hdf5.check(H5Lget_name_by_idx(group, dot, H5_INDEX_NAME(), H5_ITER_INC(), i, MemorySegment.NULL, 0, H5P_DEFAULT()),
                     "H5Lget_name_by_idx(" + prefix + ")");
             MemorySegment name = arena.allocate(length + 1);
-            H5Lget_name_by_idx(group, dot, H5_INDEX_NAME(), H5_ITER_INC(), i, name, length + 1, H5P_DEFAULT());
+            Hdf5.check(H5Lget_name_by_idx(group, dot, H5_INDEX_NAME(), H5_ITER_INC(), i, name, length + 1, H5P_DEFAULT()),
+                    "H5Lget_name_by_idx(" + prefix + ")");
             String path = prefix + name.getString(0);
-            long object = H5Oopen(group, name, H5P_DEFAULT());
-            if (object < 0) {
-                Hdf5.takeErrorStack(); // a dangling soft or external link: nothing to list
-                continue;
-            }
-            try (Handle handle = Handle.of(object, Handle.Kind.OBJECT, "H5Oopen(" + path + ")")) {
-                int type = H5Iget_type(handle.id());
+            try (Handle object = file.openObjectOrNull(group, name)) {
+                if (object == null || !seen.add(address(object.id(), path, arena))) continue;
+                int type = H5Iget_type(object.id());
                 if (type == H5I_GROUP()) {
-                    walk(handle.id(), path + "/", found, arena, depth + 1);
+                    walk(file, object.id(), path + "/", found, seen, arena);
                 } else if (type == H5I_DATASET()) {
-                    found.add(describe(handle.id(), path, arena));
+                    found.add(describe(object.id(), path, arena));
                 }
             }
         }
@@ -86,49 +84,55 @@ public final class ImageInspector {
             String typeName;
             try {
                 TypeMap.Stored stored = TypeMap.classify(type.id(), path);
-                typeName = stored.dtype().numpyName() + (stored.dtype().size() > 1 && stored.order() == java.nio.ByteOrder.BIG_ENDIAN ? " (big-endian)" : "");
+                typeName = stored.dtype().numpyName() + (stored.dtype().size() > 1 && stored.order() == ByteOrder.BIG_ENDIAN ? " (big-endian)" : "");
             } catch (UnsupportedTypeException e) {
-                typeName = TypeMap.className(H5Tget_class(type.id())).toLowerCase();
+                typeName = TypeMap.className(Hdf5.check(H5Tget_class(type.id()), "H5Tget_class(" + path + ")")).toLowerCase(Locale.ROOT);
             }
             long[] shape;
-            int kind = H5Sget_simple_extent_type(space.id());
-            if (kind == H5S_SIMPLE()) {
-                int rank = H5Sget_simple_extent_ndims(space.id());
-                MemorySegment dims = arena.allocate(ValueLayout.JAVA_LONG, Math.max(1, rank));
-                H5Sget_simple_extent_dims(space.id(), dims, MemorySegment.NULL);
-                shape = dims.asSlice(0, 8L * rank).toArray(ValueLayout.JAVA_LONG);
-            } else {
+            try {
+                shape = ImageReader.shape(space.id(), path, arena);
+            } catch (UnsupportedTypeException nullDataspace) {
                 shape = new long[0];
             }
-            int layout = H5Pget_layout(dcpl.id());
+            int layout = Hdf5.check(H5Pget_layout(dcpl.id()), "H5Pget_layout(" + path + ")");
             long[] chunks = null;
             if (layout == H5D_CHUNKED()) {
-                int rank = H5Pget_chunk(dcpl.id(), 0, MemorySegment.NULL);
+                int rank = Hdf5.check(H5Pget_chunk(dcpl.id(), 0, MemorySegment.NULL), "H5Pget_chunk(" + path + ")");
                 MemorySegment dims = arena.allocate(ValueLayout.JAVA_LONG, Math.max(1, rank));
-                H5Pget_chunk(dcpl.id(), rank, dims);
+                Hdf5.check(H5Pget_chunk(dcpl.id(), rank, dims), "H5Pget_chunk(" + path + ")");
                 chunks = dims.asSlice(0, 8L * rank).toArray(ValueLayout.JAVA_LONG);
             }
             List<String> filters = new ArrayList<>();
-            int count = H5Pget_nfilters(dcpl.id());
+            int count = Hdf5.check(H5Pget_nfilters(dcpl.id()), "H5Pget_nfilters(" + path + ")");
             for (int f = 0; f < count; f++) {
-                MemorySegment flags = arena.allocate(ValueLayout.JAVA_INT);
-                MemorySegment nValues = arena.allocate(ValueLayout.JAVA_LONG);
-                nValues.set(ValueLayout.JAVA_LONG, 0, 8);
-                MemorySegment values = arena.allocate(ValueLayout.JAVA_INT, 8);
-                MemorySegment name = arena.allocate(64);
-                MemorySegment config = arena.allocate(ValueLayout.JAVA_INT);
-                int filter = H5Pget_filter2(dcpl.id(), f, flags, nValues, values, 64, name, config);
-                filters.add(switch (filter) {
-                    case 1 -> "deflate(" + values.get(ValueLayout.JAVA_INT, 0) + ")";
-                    case 2 -> "shuffle";
-                    case 3 -> "fletcher32";
-                    default -> name.getString(0).isEmpty() ? "filter " + filter : name.getString(0) + " (" + filter + ")";
-                });
+                filters.add(filter(dcpl.id(), f, path, arena));
             }
             long offset = layout == H5D_CONTIGUOUS() ? H5Dget_offset(dataset) : -1;
-            String layoutName = layout == H5D_CONTIGUOUS() ? "contiguous" : layout == H5D_CHUNKED() ? "chunked"
-                    : layout == H5D_COMPACT() ? "compact" : "virtual";
-            return new DatasetInfo(path, typeName, shape, layoutName, offset, chunks, List.copyOf(filters), H5Dget_storage_size(dataset));
+            return new DatasetInfo(path, typeName, shape, layoutName(layout), offset, chunks, List.copyOf(filters), H5Dget_storage_size(dataset));
         }
+    }
+
+    private static String filter(long dcpl, int index, String path, Arena arena) {
+        MemorySegment flags = arena.allocate(ValueLayout.JAVA_INT);
+        MemorySegment valueCount = arena.allocate(ValueLayout.JAVA_LONG);
+        valueCount.set(ValueLayout.JAVA_LONG, 0, 8);
+        MemorySegment values = arena.allocate(ValueLayout.JAVA_INT, 8);
+        MemorySegment name = arena.allocate(64);
+        MemorySegment config = arena.allocate(ValueLayout.JAVA_INT);
+        int filter = Hdf5.check(H5Pget_filter2(dcpl, index, flags, valueCount, values, 64, name, config), "H5Pget_filter2(" + path + ")");
+        return switch (filter) {
+            case 1 -> "deflate(" + values.get(ValueLayout.JAVA_INT, 0) + ")";
+            case 2 -> "shuffle";
+            case 3 -> "fletcher32";
+            default -> name.getString(0).isEmpty() ? "filter " + filter : name.getString(0) + " (" + filter + ")";
+        };
+    }
+
+    private static String layoutName(int layout) {
+        if (layout == H5D_CONTIGUOUS()) return "contiguous";
+        if (layout == H5D_CHUNKED()) return "chunked";
+        if (layout == H5D_COMPACT()) return "compact";
+        if (layout == H5D_VIRTUAL()) return "virtual";
+        return "layout " + layout;
     }
 }

@@ -1,8 +1,10 @@
 package io.h5image.internal;
 
 import io.h5image.DType;
+import io.h5image.H5Exception;
 import io.h5image.H5LibraryException;
 import io.h5image.InvalidImageException;
+import io.h5image.UnsupportedTypeException;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
@@ -10,14 +12,15 @@ import java.lang.foreign.ValueLayout;
 import java.nio.ByteOrder;
 import java.util.Arrays;
 import java.util.HexFormat;
+import java.util.Locale;
 
 import static io.h5image.bindings.hdf5_h.*;
 
 /**
  * Reads one dataset of an image. A contiguous, unfiltered dataset comes back as a slice of the
- * image (after its offset and size are checked against the image bounds); anything else is read
- * by libhdf5 into new memory. The image is opened with {@code H5LTopen_file_image(DONT_COPY |
- * DONT_RELEASE)}: libhdf5 reads the caller's memory in place and never frees it.
+ * image (after its offset and size are checked against the image bounds); anything else is
+ * decoded by libhdf5 into new memory, up to {@link #decodeLimit a limit}. Data outside the image
+ * (external files, virtual datasets, external links) is refused.
  */
 public final class ImageReader {
 
@@ -25,41 +28,54 @@ public final class ImageReader {
     public record Result(MemorySegment segment, DType dtype, long[] shape, ByteOrder order, boolean view) {}
 
     private static final long HADDR_UNDEF = -1L;
+    /** Decoding never allocates more than this by default, whatever the image's dataspace claims... */
+    private static final long DEFAULT_DECODE_FLOOR = 256L << 20;
+    /** ...or this many times the image size (zlib cannot compress better than about 1032:1). */
+    private static final long DECODE_RATIO = 1100;
 
     private ImageReader() {}
 
     public static Result read(MemorySegment image, String path) {
-        long signatureAt = Superblock.find(image);
-        if (signatureAt < 0) {
+        if (Superblock.find(image) < 0) {
             throw new InvalidImageException("not an HDF5 image: no HDF5 signature at offset 0 or after a user block ("
                     + image.byteSize() + " bytes, starting " + firstBytes(image) + ")");
         }
-        ImageTemplates.ReadResult known = ImageTemplates.forRead(image, path);
-        if (known != null) {
-            long offset = known.template().payloadOffset();
-            return new Result(image.asSlice(offset, known.template().payloadSize()), known.dtype(), known.shape().clone(),
-                    known.order(), true);
+        boolean defaultDataset = path.equals(ImageWriter.DEFAULT_DATASET) || path.equals("/" + ImageWriter.DEFAULT_DATASET);
+        if (defaultDataset) {
+            ImageTemplates.Known known = ImageTemplates.forRead(image);
+            if (known != null) {
+                ImageTemplates.Template template = known.template();
+                return new Result(image.asSlice(template.payloadOffset(), template.payloadSize()), known.key().dtype(),
+                        known.key().shape(), known.key().order(), true);
+            }
         }
-        if (image.isNative()) {
-            return parse(image, image, path);
+        Result result;
+        long payloadOffset;
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment nativeImage = ImageFile.nativeImage(image, arena);
+            Hdf5.lock();
+            try (ImageFile file = ImageFile.open(nativeImage);
+                 Handle dataset = file.openDataset(path, arena)) {
+                Parsed parsed = parse(dataset, path, image.byteSize(), arena);
+                payloadOffset = parsed.viewOffset();
+                result = payloadOffset >= 0
+                        ? new Result(image.asSlice(payloadOffset, parsed.byteSize()), parsed.dtype(), parsed.shape(), parsed.order(), true)
+                        : new Result(readCopy(dataset, parsed, path, image.byteSize()), parsed.dtype(), parsed.shape(), ByteOrder.nativeOrder(), false);
+            } finally {
+                Hdf5.unlock();
+            }
         }
-        // libhdf5 keeps a pointer to the image across calls, which a heap array cannot give: it parses a
-        // native copy, and the answer is a view of the caller's array at the same offset.
-        try (Arena copy = Arena.ofConfined()) {
-            MemorySegment nativeImage = copy.allocate(image.byteSize(), CoreDriverMemory.ALIGNMENT);
-            MemorySegment.copy(image, 0, nativeImage, 0, image.byteSize());
-            Result parsed = parse(nativeImage, image, path);
-            return parsed.view() ? parsed : new Result(parsed.segment(), parsed.dtype(), parsed.shape(), parsed.order(), false);
+        if (defaultDataset && result.view() && result.segment().byteSize() > 0) {
+            ImageTemplates.rememberRead(image, new ImageTemplates.WriteKey(result.dtype(), result.order(), result.shape()), payloadOffset);
         }
+        return result;
     }
 
-    private static Result parse(MemorySegment nativeImage, MemorySegment image, String path) {
-        Hdf5.lock();
-        try (Arena arena = Arena.ofConfined();
-             Handle file = open(nativeImage);
-             Handle dataset = Handle.of(H5Dopen2(file.id(), arena.allocateFrom(path), H5P_DEFAULT()), Handle.Kind.DATASET,
-                     "open dataset '" + path + "' (H5Dopen2)");
-             Handle type = Handle.of(H5Dget_type(dataset.id()), Handle.Kind.DATATYPE, "H5Dget_type('" + path + "')");
+    /** What libhdf5 says about a dataset; {@code viewOffset} is -1 unless the data can be viewed in place. */
+    private record Parsed(DType dtype, ByteOrder order, long[] shape, long byteSize, long viewOffset) {}
+
+    private static Parsed parse(Handle dataset, String path, long imageSize, Arena arena) {
+        try (Handle type = Handle.of(H5Dget_type(dataset.id()), Handle.Kind.DATATYPE, "H5Dget_type('" + path + "')");
              Handle space = Handle.of(H5Dget_space(dataset.id()), Handle.Kind.DATASPACE, "H5Dget_space('" + path + "')");
              Handle dcpl = Handle.of(H5Dget_create_plist(dataset.id()), Handle.Kind.PROPERTY_LIST, "H5Dget_create_plist('" + path + "')")) {
             TypeMap.Stored stored = TypeMap.classify(type.id(), path);
@@ -68,21 +84,18 @@ public final class ImageReader {
             int layout = Hdf5.check(H5Pget_layout(dcpl.id()), "H5Pget_layout('" + path + "')");
             refuseDataOutsideTheImage(dcpl.id(), layout, path);
             int filters = Hdf5.check(H5Pget_nfilters(dcpl.id()), "H5Pget_nfilters('" + path + "')");
+            long viewOffset = -1;
             if (layout == H5D_CONTIGUOUS() && filters == 0) {
                 long offset = H5Dget_offset(dataset.id());
                 if (size == 0) {
-                    return new Result(image.asSlice(0, 0), stored.dtype(), shape, stored.order(), true);
+                    viewOffset = 0;
+                } else if (offset != HADDR_UNDEF) {
+                    checkBounds(offset, size, imageSize, path, stored.dtype(), shape);
+                    viewOffset = offset;
                 }
-                if (offset != HADDR_UNDEF) {
-                    checkBounds(offset, size, image.byteSize(), path, stored.dtype(), shape);
-                    ImageTemplates.rememberRead(image, path, offset, stored.dtype(), shape, stored.order());
-                    return new Result(image.asSlice(offset, size), stored.dtype(), shape, stored.order(), true);
-                }
-                // Never written: libhdf5 supplies the fill value.
+                // else never written: libhdf5 supplies the fill value
             }
-            return new Result(readCopy(dataset, stored.dtype(), size, path), stored.dtype(), shape, ByteOrder.nativeOrder(), false);
-        } finally {
-            Hdf5.unlock();
+            return new Parsed(stored.dtype(), stored.order(), shape, size, viewOffset);
         }
     }
 
@@ -103,42 +116,12 @@ public final class ImageReader {
         }
     }
 
-    private static Handle open(MemorySegment image) {
-        long id = H5LTopen_file_image(image, image.byteSize(), H5LT_FILE_IMAGE_DONT_COPY() | H5LT_FILE_IMAGE_DONT_RELEASE());
-        if (id < 0) {
-            Hdf5.takeErrorStack();
-            H5LibraryException cause = diagnose(image);
-            throw new InvalidImageException("cannot open the " + image.byteSize() + "-byte image: "
-                    + cause.errorStack().stream().reduce((a, b) -> b).map(e -> e.summary()).orElse("libhdf5 gave no reason")
-                    + " (truncated or corrupt?)", cause);
-        }
-        return Handle.of(id, Handle.Kind.FILE, "H5LTopen_file_image");
-    }
-
-    /**
-     * H5LTopen_file_image cleans up after a failure with API calls that clear HDF5's error stack,
-     * so the reason is lost. Opening a copy through the core driver's own file-image property
-     * fails the same way and keeps the stack. Only on the failure path, where the copy is cheap.
-     */
-    static H5LibraryException diagnose(MemorySegment image) {
-        try (Arena arena = Arena.ofConfined();
-             Handle fapl = Handle.of(H5Pcreate(H5P_CLS_FILE_ACCESS_ID_g()), Handle.Kind.PROPERTY_LIST, "H5Pcreate(file access)")) {
-            Hdf5.check(H5Pset_fapl_core(fapl.id(), 65536, false), "H5Pset_fapl_core");
-            Hdf5.check(H5Pset_file_image(fapl.id(), image, image.byteSize()), "H5Pset_file_image");
-            long file = H5Fopen(arena.allocateFrom("h5image-diagnose"), H5F_ACC_RDONLY(), fapl.id());
-            if (file >= 0) {
-                H5Fclose(file);
-                return new H5LibraryException("H5LTopen_file_image", java.util.List.of());
-            }
-            return Hdf5.failure("H5Fopen(image)");
-        }
-    }
-
-    private static long[] shape(long space, String path, Arena arena) {
+    /** C-order dims of a simple dataspace, empty for a scalar; a null dataspace has no array to give. */
+    static long[] shape(long space, String path, Arena arena) {
         int kind = Hdf5.check(H5Sget_simple_extent_type(space), "H5Sget_simple_extent_type('" + path + "')");
         if (kind == H5S_SCALAR()) return new long[0];
         if (kind != H5S_SIMPLE()) {
-            throw new io.h5image.UnsupportedTypeException("dataset '" + path + "' has a null dataspace (h5py.Empty):"
+            throw new UnsupportedTypeException("dataset '" + path + "' has a null dataspace (h5py.Empty):"
                     + " no elements and no shape; h5image reads scalars and arrays");
         }
         int rank = Hdf5.check(H5Sget_simple_extent_ndims(space), "H5Sget_simple_extent_ndims('" + path + "')");
@@ -149,9 +132,7 @@ public final class ImageReader {
 
     private static long byteSize(DType dtype, long[] shape, String path) {
         try {
-            long n = dtype.size();
-            for (long d : shape) n = Math.multiplyExact(n, d);
-            return n;
+            return Shapes.byteSize(dtype, shape);
         } catch (ArithmeticException e) {
             throw new InvalidImageException("dataset '" + path + "' claims shape " + Arrays.toString(shape)
                     + ", more bytes than a 64-bit size can hold");
@@ -167,15 +148,39 @@ public final class ImageReader {
         }
     }
 
-    private static MemorySegment readCopy(Handle dataset, DType dtype, long size, String path) {
-        MemorySegment out = Arena.ofAuto().allocate(Math.max(size, 1), CoreDriverMemory.ALIGNMENT).asSlice(0, size);
+    /**
+     * The most a dataset of an {@code imageSize}-byte image may decode to: {@code -Dh5image.maxDecodedBytes}
+     * if set, else the larger of 256 MiB and 1100 times the image. A 1 KB image can claim terabytes
+     * of fill value or of perfectly compressible chunks; this stops it from taking the machine's memory.
+     */
+    static long decodeLimit(long imageSize) {
+        long configured = Long.getLong("h5image.maxDecodedBytes", -1);
+        if (configured >= 0) return configured;
+        return Math.max(DEFAULT_DECODE_FLOOR, imageSize > Long.MAX_VALUE / DECODE_RATIO ? Long.MAX_VALUE : imageSize * DECODE_RATIO);
+    }
+
+    private static MemorySegment readCopy(Handle dataset, Parsed parsed, String path, long imageSize) {
+        long size = parsed.byteSize();
+        long limit = decodeLimit(imageSize);
+        if (size > limit) {
+            throw new InvalidImageException("dataset '" + path + "' (" + parsed.dtype().numpyName() + Arrays.toString(parsed.shape())
+                    + ") would decode to " + size + " bytes from a " + imageSize + "-byte image, over the limit of " + limit
+                    + " bytes (a decompression bomb?); raise -Dh5image.maxDecodedBytes to read it");
+        }
+        MemorySegment out;
+        try {
+            out = Arena.ofAuto().allocate(Math.max(size, 1), CoreDriverMemory.ALIGNMENT).asSlice(0, size);
+        } catch (OutOfMemoryError e) {
+            throw new H5Exception("cannot allocate " + size + " bytes to decode dataset '" + path + "'", e);
+        }
         if (size == 0) return out;
-        try (Handle memoryType = TypeMap.create(dtype, ByteOrder.nativeOrder())) {
+        try (Handle memoryType = TypeMap.create(parsed.dtype(), ByteOrder.nativeOrder())) {
             if (H5Dread(dataset.id(), memoryType.id(), H5S_ALL(), H5S_ALL(), H5P_DEFAULT(), out) < 0) {
                 H5LibraryException cause = Hdf5.failure("H5Dread('" + path + "')");
-                String why = cause.getMessage().toLowerCase().contains("checksum") || cause.getMessage().contains("fletcher")
+                String text = cause.getMessage().toLowerCase(Locale.ROOT);
+                String why = text.contains("checksum") || text.contains("fletcher")
                         ? "a chunk failed its checksum (fletcher32): the image is corrupt"
-                        : "libhdf5 could not decode it: the image is truncated or corrupt";
+                        : "libhdf5 could not decode it: the image is truncated or corrupt, or uses a filter libhdf5 lacks";
                 throw new InvalidImageException("reading dataset '" + path + "' failed: " + why + "\n" + cause.getMessage(), cause);
             }
         }

@@ -9,13 +9,15 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * Remembers the metadata around the payload of contiguous images, so that the next image of the
- * same shape needs no libhdf5 call at all.
+ * Remembers the metadata h5image's writer produced around the payload of contiguous images, so the
+ * next image of the same shape needs no libhdf5 call at all.
  * <ul>
- * <li>Writing: h5image images are deterministic and their metadata does not depend on the
- * element values, so metadata + payload copy is byte for byte what libhdf5 would write.</li>
- * <li>Reading: libhdf5's view of an image depends only on the bytes outside the payload. If
- * they equal those of an image already parsed (same length, same bytes), so does the answer.</li>
+ * <li>Writing: h5image images are deterministic and their metadata does not depend on the element
+ * values, so template + payload is byte for byte what libhdf5 would write (tested).</li>
+ * <li>Reading: an image with the same length and the same bytes outside the payload as one of these
+ * templates <em>is</em> an h5image image of that dtype and shape, so its payload is viewed without
+ * parsing. Only templates h5image's own writer made are trusted: a foreign image could put its
+ * "payload" over its own metadata, and then equal bytes outside it would prove nothing.</li>
  * </ul>
  * Both caches are small LRUs; images whose metadata is large are not remembered.
  */
@@ -35,13 +37,6 @@ public final class ImageTemplates {
             return head.length;
         }
 
-        static Template of(MemorySegment image, long offset, long payloadSize) {
-            long metadata = image.byteSize() - payloadSize;
-            if (metadata > MAX_METADATA_BYTES) return null;
-            return new Template(image.asSlice(0, offset).toArray(java.lang.foreign.ValueLayout.JAVA_BYTE),
-                    image.asSlice(offset + payloadSize).toArray(java.lang.foreign.ValueLayout.JAVA_BYTE), payloadSize);
-        }
-
         /** True when {@code image} has this template's length and the same bytes outside the payload. */
         boolean matches(MemorySegment image) {
             long tailAt = head.length + payloadSize;
@@ -53,6 +48,15 @@ public final class ImageTemplates {
 
     /** A write template is for one dtype, stored byte order and shape, with default options. */
     record WriteKey(DType dtype, ByteOrder order, long[] shape) {
+        WriteKey {
+            shape = shape.clone();
+        }
+
+        @Override
+        public long[] shape() {
+            return shape.clone();
+        }
+
         @Override
         public boolean equals(Object o) {
             return o instanceof WriteKey k && k.dtype == dtype && k.order.equals(order) && Arrays.equals(k.shape, shape);
@@ -64,13 +68,12 @@ public final class ImageTemplates {
         }
     }
 
-    /** What a parsed image said about one dataset, valid for any image that matches {@link #template}. */
-    record ReadResult(Template template, DType dtype, long[] shape, ByteOrder order) {}
-
-    record ReadKey(long imageSize, String path) {}
+    /** An image known to be h5image's own: its dataset {@code data} is {@code key}'s at the template's offset. */
+    record Known(WriteKey key, Template template) {}
 
     private static final Map<WriteKey, Template> WRITES = lru();
-    private static final Map<ReadKey, ReadResult> READS = lru();
+    /** By image size: the size is the cheapest thing that tells templates apart. */
+    private static final Map<Long, Known> READS = lru();
 
     private ImageTemplates() {}
 
@@ -89,6 +92,10 @@ public final class ImageTemplates {
         clear();
     }
 
+    public static boolean enabled() {
+        return enabled;
+    }
+
     public static void clear() {
         synchronized (WRITES) {
             WRITES.clear();
@@ -105,35 +112,39 @@ public final class ImageTemplates {
         }
     }
 
-    static void rememberWrite(WriteKey key, MemorySegment image, long offset, long payloadSize) {
-        Template template = enabled ? Template.of(image, offset, payloadSize) : null;
-        if (template == null) return;
+    static void rememberWrite(WriteKey key, Template template) {
+        if (!enabled || template.head().length + template.tail().length > MAX_METADATA_BYTES) return;
         synchronized (WRITES) {
             WRITES.put(key, template);
         }
     }
 
-    static ReadResult forRead(MemorySegment image, String path) {
+    /** The h5image image {@code image} is, if it is one seen before (same size, same bytes outside the payload). */
+    static Known forRead(MemorySegment image) {
         if (!enabled) return null;
-        ReadResult known;
+        Known known;
         synchronized (READS) {
-            known = READS.get(new ReadKey(image.byteSize(), path));
+            known = READS.get(image.byteSize());
         }
         return known != null && known.template().matches(image) ? known : null;
     }
 
-    static void rememberRead(MemorySegment image, String path, long offset, DType dtype, long[] shape, ByteOrder order) {
+    /**
+     * After libhdf5 read dataset {@code data} of {@code image} as {@code key} at {@code offset}:
+     * remember it only if the image is exactly what h5image's writer makes for that key.
+     */
+    static void rememberRead(MemorySegment image, WriteKey key, long offset) {
         if (!enabled) return;
-        Template template = Template.of(image, offset, dtype.size() * product(shape));
-        if (template == null) return;
-        synchronized (READS) {
-            READS.put(new ReadKey(image.byteSize(), path), new ReadResult(template, dtype, shape.clone(), order));
+        Template template;
+        try {
+            template = ImageWriter.template(key);
+        } catch (RuntimeException cannotWriteThisKey) {
+            return; // then no image of this key is h5image's own
         }
-    }
-
-    private static long product(long[] shape) {
-        long n = 1;
-        for (long d : shape) n *= d;
-        return n;
+        if (template.payloadOffset() == offset && template.matches(image)) {
+            synchronized (READS) {
+                READS.put(image.byteSize(), new Known(key, template));
+            }
+        }
     }
 }

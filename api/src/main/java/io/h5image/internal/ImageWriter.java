@@ -17,19 +17,21 @@ import static io.h5image.bindings.hdf5_h.*;
 /**
  * Writes one dataset, {@code data}, into a new in-memory image.
  * <ul>
- * <li>Contiguous (the default): libhdf5 writes only metadata, through the core driver into memory
- * from the caller's allocator; the payload is then copied once, straight from the caller's
- * array to its offset. The metadata is remembered ({@link ImageTemplates}), so the next image of
- * the same shape is one metadata copy plus the payload copy.</li>
- * <li>Chunked / filtered: libhdf5 writes everything ({@code H5Dwrite}).</li>
+ * <li>Contiguous (the default): libhdf5 writes only the metadata, into library-owned memory
+ * ({@link CoreDriverMemory}). That metadata becomes a {@link ImageTemplates.Template}; the image
+ * is the template's bytes plus one copy of the payload, straight from the caller's array into the
+ * caller's memory. The template is remembered, so the next image of the same shape needs no
+ * libhdf5 call at all.</li>
+ * <li>Chunked / filtered: libhdf5 writes everything ({@code H5Dwrite}); the image is copied out.</li>
  * </ul>
- * Every image has superblock v2+ (checksummed metadata, readable by 1.8 and later), no timestamps,
- * and comes out byte-identical for identical input.
+ * Every image has superblock v2 (checksummed metadata, readable by 1.8 and later), no timestamps,
+ * and comes out byte-identical for identical input. The caller's allocator is asked exactly once,
+ * for the exact size.
  */
 public final class ImageWriter {
 
     public static final String DEFAULT_DATASET = "data";
-    /** Core-driver growth step: small, so it never zero-fills the payload region it does not write. */
+    /** Core-driver growth step: small, so the driver never grows over the payload region it does not write. */
     private static final long CORE_INCREMENT = 4096;
     /** Filters without explicit chunks get chunks of about this many bytes. */
     private static final long AUTO_CHUNK_BYTES = 1 << 20;
@@ -39,101 +41,144 @@ public final class ImageWriter {
 
     public static MemorySegment write(Payload payload, ImageOptions options, SegmentAllocator where) {
         ByteOrder stored = options.order() != null ? options.order() : payload.order();
-        long[] shape = payload.shape();
-        long[] chunks = chunkDims(shape, payload.dtype(), options);
-        ImageTemplates.WriteKey key = chunks == null ? new ImageTemplates.WriteKey(payload.dtype(), stored, shape) : null;
-        if (key != null) {
-            ImageTemplates.Template template = ImageTemplates.forWrite(key);
-            if (template != null) return fill(template, payload, stored, where);
+        long[] chunks = chunkDims(payload.shape(), payload.dtype(), options);
+        if (chunks == null) {
+            return fill(template(new ImageTemplates.WriteKey(payload.dtype(), stored, payload.shape())), payload, stored, where);
         }
-        long capacity = estimate(payload.byteSize(), chunks, shape);
-        CoreDriverMemory memory;
-        long offset;
+        return writeChunked(payload, options, stored, chunks, where);
+    }
+
+    /** {@link #write} into a new {@code byte[]}: the array is the image's only memory. */
+    public static byte[] writeToBytes(Payload payload, ImageOptions options) {
+        byte[][] result = new byte[1][];
+        write(payload, options, (size, alignment) -> {
+            if (size > Integer.MAX_VALUE - 8) {
+                throw new IllegalArgumentException("a " + size + "-byte image does not fit in a byte[]; serialize into a MemorySegment");
+            }
+            result[0] = new byte[(int) size];
+            return MemorySegment.ofArray(result[0]);
+        });
+        return result[0];
+    }
+
+    /** The remembered metadata for {@code key}, or libhdf5's, made now (and remembered). */
+    static ImageTemplates.Template template(ImageTemplates.WriteKey key) {
+        ImageTemplates.Template known = ImageTemplates.forWrite(key);
+        if (known != null) return known;
+        long payloadSize = Shapes.byteSize(key.dtype(), key.shape());
+        ImageTemplates.Template made;
         Hdf5.lock();
         try {
-            memory = CoreDriverMemory.begin(where, capacity);
+            CoreDriverMemory memory = CoreDriverMemory.begin(16 * 1024);
             try {
-                offset = create(payload, options, stored, chunks, memory);
+                long offset = create(key.dtype(), key.order(), key.shape(), null, ImageOptions.defaults(), null, memory);
+                made = contiguousTemplate(memory, offset, payloadSize);
             } finally {
                 memory.end();
             }
         } finally {
             Hdf5.unlock();
         }
-        MemorySegment buffer = memory.buffer();
-        long end = Superblock.endOfFile(buffer);
-        if (end <= 0 || end > buffer.byteSize()) {
-            throw new H5Exception("libhdf5 reports an image of " + end + " bytes but the driver holds " + buffer.byteSize());
-        }
-        MemorySegment image = buffer.asSlice(0, end);
-        long payloadSize = chunks == null ? payload.byteSize() : 0;
-        if (chunks == null && payloadSize > 0 && (offset < 0 || offset > end - payloadSize)) {
+        ImageTemplates.rememberWrite(key, made);
+        return made;
+    }
+
+    /** Cuts the driver's bytes around the payload; what the driver never wrote is zero, as HDF5 would read it. */
+    private static ImageTemplates.Template contiguousTemplate(CoreDriverMemory memory, long offset, long payloadSize) {
+        MemorySegment written = memory.buffer().asSlice(0, Math.min(memory.requested(), memory.buffer().byteSize()));
+        long end = endOfFile(written);
+        if (payloadSize == 0) {
+            offset = end; // nothing was allocated for the data: all of the image is metadata
+        } else if (offset < 0 || offset > end - payloadSize) {
             throw new H5Exception("libhdf5 placed the " + payloadSize + "-byte payload at offset " + offset
                     + ", outside the " + end + "-byte image");
         }
-        // The driver never wrote at or past requested(): HDF5 would read zeros there, so make them zeros.
-        zeroOutside(image, Math.min(memory.requested(), end), end, offset, payloadSize);
-        if (chunks == null) {
-            if (payloadSize > 0) payload.copyTo(image, offset, stored);
-            ImageTemplates.rememberWrite(key, image, payloadSize > 0 ? offset : end, payloadSize);
-        }
-        return image;
+        return new ImageTemplates.Template(bytes(written, 0, offset), bytes(written, offset + payloadSize, end), payloadSize);
     }
 
-    /**
-     * The image as a {@code byte[]}. With a template the array is the image's only memory (one payload
-     * copy); otherwise libhdf5 needs native memory, so the image is made in a reused scratch buffer and
-     * copied out.
-     */
-    public static byte[] writeToBytes(Payload payload, ImageOptions options) {
-        ByteOrder stored = options.order() != null ? options.order() : payload.order();
-        if (chunkDims(payload.shape(), payload.dtype(), options) == null) {
-            ImageTemplates.Template template = ImageTemplates.forWrite(new ImageTemplates.WriteKey(payload.dtype(), stored, payload.shape()));
-            if (template != null && template.imageSize() <= Integer.MAX_VALUE - 8) {
-                byte[] image = new byte[(int) template.imageSize()];
-                fill(template, payload, stored, (size, alignment) -> MemorySegment.ofArray(image));
-                return image;
-            }
+    private static byte[] bytes(MemorySegment written, long from, long to) {
+        if (to - from > Integer.MAX_VALUE - 8) {
+            throw new H5Exception("image metadata of " + (to - from) + " bytes is beyond what h5image handles");
         }
-        return ScratchBuffers.withScratch(scratch -> write(payload, options, scratch).toArray(ValueLayout.JAVA_BYTE));
+        byte[] out = new byte[(int) (to - from)];
+        long available = Math.max(0, Math.min(to, written.byteSize()) - from);
+        if (available > 0) MemorySegment.copy(written, ValueLayout.JAVA_BYTE, from, out, 0, (int) available);
+        return out;
+    }
+
+    private static long endOfFile(MemorySegment written) {
+        if (written.byteSize() < 48) {
+            throw new H5Exception("libhdf5 wrote only " + written.byteSize() + " bytes: no superblock");
+        }
+        return Superblock.endOfFile(written);
     }
 
     private static MemorySegment fill(ImageTemplates.Template template, Payload payload, ByteOrder stored, SegmentAllocator where) {
-        MemorySegment image = where.allocate(template.imageSize(), CoreDriverMemory.ALIGNMENT);
+        MemorySegment image = allocate(where, template.imageSize());
         int head = template.head().length;
         MemorySegment.copy(template.head(), 0, image, ValueLayout.JAVA_BYTE, 0, head);
-        payload.copyTo(image, head, stored);
+        if (template.payloadSize() > 0) payload.copyTo(image, head, stored);
         MemorySegment.copy(template.tail(), 0, image, ValueLayout.JAVA_BYTE, head + template.payloadSize(), template.tail().length);
         return image;
     }
 
-    /** Zeroes [from, to) except the payload range, which the caller fills. */
-    private static void zeroOutside(MemorySegment image, long from, long to, long payloadAt, long payloadSize) {
-        if (from >= to) return;
-        if (payloadSize == 0 || payloadAt >= to || payloadAt + payloadSize <= from) {
-            image.asSlice(from, to - from).fill((byte) 0);
-            return;
+    /**
+     * Asks the caller's allocator once, and checks what it returns. Heap-backed allocators cannot
+     * align beyond their element size, so alignment is dropped for them (views of heap images are
+     * unaligned anyway).
+     */
+    private static MemorySegment allocate(SegmentAllocator where, long size) {
+        MemorySegment memory;
+        try {
+            memory = where.allocate(size, CoreDriverMemory.ALIGNMENT);
+        } catch (IllegalArgumentException alignmentRefused) {
+            memory = where.allocate(size, 1);
         }
-        if (payloadAt > from) image.asSlice(from, payloadAt - from).fill((byte) 0);
-        long after = payloadAt + payloadSize;
-        if (after < to) image.asSlice(after, to - after).fill((byte) 0);
+        if (memory == null || memory.byteSize() < size) {
+            throw new IllegalArgumentException("the allocator returned " + (memory == null ? "null" : memory.byteSize() + " bytes")
+                    + " for a " + size + "-byte image");
+        }
+        return memory.asSlice(0, size);
     }
 
-    /** Returns the payload offset for contiguous data, -1 for chunked. Holds the lock. */
-    private static long create(Payload payload, ImageOptions options, ByteOrder stored, long[] chunks, CoreDriverMemory memory) {
+    private static MemorySegment writeChunked(Payload payload, ImageOptions options, ByteOrder stored, long[] chunks, SegmentAllocator where) {
+        long estimate = 16384 + payload.byteSize() + payload.byteSize() / 64 + 128 * chunkCount(payload.shape(), chunks);
+        MemorySegment image;
+        Hdf5.lock();
+        try {
+            CoreDriverMemory memory = CoreDriverMemory.begin(estimate);
+            try {
+                create(payload.dtype(), stored, payload.shape(), chunks, options, payload, memory);
+                MemorySegment written = memory.buffer().asSlice(0, Math.min(memory.requested(), memory.buffer().byteSize()));
+                long end = endOfFile(written);
+                image = allocate(where, end);
+                long copied = Math.min(end, written.byteSize());
+                MemorySegment.copy(written, 0, image, 0, copied);
+                if (copied < end) image.asSlice(copied).fill((byte) 0);
+            } finally {
+                memory.end();
+            }
+        } finally {
+            Hdf5.unlock();
+        }
+        return image;
+    }
+
+    /** Creates the file; returns the contiguous payload offset (-1 for chunked). Holds the lock. */
+    private static long create(DType dtype, ByteOrder stored, long[] shape, long[] chunks, ImageOptions options,
+                               Payload payload, CoreDriverMemory memory) {
         try (Arena arena = Arena.ofConfined();
              Handle fapl = Handle.of(H5Pcreate(H5P_CLS_FILE_ACCESS_ID_g()), Handle.Kind.PROPERTY_LIST, "H5Pcreate(file access)");
              Handle fcpl = Handle.of(H5Pcreate(H5P_CLS_FILE_CREATE_ID_g()), Handle.Kind.PROPERTY_LIST, "H5Pcreate(file create)");
              Handle dcpl = Handle.of(H5Pcreate(H5P_CLS_DATASET_CREATE_ID_g()), Handle.Kind.PROPERTY_LIST, "H5Pcreate(dataset create)")) {
             Hdf5.check(H5Pset_fapl_core(fapl.id(), CORE_INCREMENT, false), "H5Pset_fapl_core");
             Hdf5.check(H5Pset_file_image_callbacks(fapl.id(), CoreDriverMemory.CALLBACKS), "H5Pset_file_image_callbacks");
-            // Superblock v2+ and checksummed object headers; 1.10 is the newest format both 1.10 and 1.14 write.
+            // Superblock v2 and checksummed object headers; 1.10 is the newest format both 1.10 and 1.14 write.
             Hdf5.check(H5Pset_libver_bounds(fapl.id(), H5F_LIBVER_V18(), H5F_LIBVER_V110()), "H5Pset_libver_bounds");
             Hdf5.check(H5Pset_obj_track_times(fcpl.id(), false), "H5Pset_obj_track_times(file)");
             Hdf5.check(H5Pset_obj_track_times(dcpl.id(), false), "H5Pset_obj_track_times(dataset)");
             // Never write fill values: every element is written by us, and a fill would touch the payload twice.
             Hdf5.check(H5Pset_fill_time(dcpl.id(), H5D_FILL_TIME_NEVER()), "H5Pset_fill_time");
-            DType dtype = payload.dtype();
             if (chunks != null) {
                 Hdf5.check(H5Pset_chunk(dcpl.id(), chunks.length, arena.allocateFrom(ValueLayout.JAVA_LONG, chunks)), "H5Pset_chunk" + Arrays.toString(chunks));
                 // Pipeline order as h5py builds it: shuffle, deflate, then the checksum over the stored bytes.
@@ -144,11 +189,13 @@ public final class ImageWriter {
                 // Allocated at create time, so the offset is known without writing through libhdf5.
                 Hdf5.check(H5Pset_alloc_time(dcpl.id(), H5D_ALLOC_TIME_EARLY()), "H5Pset_alloc_time");
             }
-            Handle file = Handle.of(H5Fcreate(arena.allocateFrom("h5image-" + FILE_NAMES.incrementAndGet()), H5F_ACC_TRUNC(),
-                    fcpl.id(), fapl.id()), Handle.Kind.FILE, "H5Fcreate(in-memory image)");
+            // Unique among open files: the core driver treats two open files of one name as the same file.
+            long fileId = H5Fcreate(arena.allocateFrom("h5image-" + FILE_NAMES.incrementAndGet()), H5F_ACC_TRUNC(), fcpl.id(), fapl.id());
+            if (fileId < 0) throw failure("H5Fcreate(in-memory image)", memory);
+            Handle file = Handle.of(fileId, Handle.Kind.FILE, "H5Fcreate(in-memory image)");
             long offset = -1;
-            boolean written = false;
-            try (Handle space = dataspace(payload.shape(), arena);
+            boolean created = false;
+            try (Handle space = dataspace(shape, arena);
                  Handle type = TypeMap.create(dtype, stored);
                  Handle dataset = Handle.of(H5Dcreate2(file.id(), arena.allocateFrom(DEFAULT_DATASET), type.id(), space.id(),
                          H5P_DEFAULT(), dcpl.id(), H5P_DEFAULT()), Handle.Kind.DATASET, "H5Dcreate2(\"data\")")) {
@@ -157,20 +204,29 @@ public final class ImageWriter {
                 } else {
                     writeThroughLibrary(payload, dataset, arena);
                 }
-                written = true;
+                created = true;
             } finally {
-                if (written) {
+                if (created) {
                     // The close flushes the metadata into the image: its failure is the writer's failure.
-                    file.closeChecked("H5Fclose(in-memory image)");
+                    try {
+                        file.closeChecked("H5Fclose(in-memory image)");
+                    } catch (H5Exception e) {
+                        throw memory.failure() == null ? e : failure("H5Fclose(in-memory image)", memory);
+                    }
                 } else {
                     file.close();
-                }
-                if (memory.failure() != null) {
-                    throw new H5Exception("the image memory could not be allocated: " + memory.failure().getMessage(), memory.failure());
                 }
             }
             return offset;
         }
+    }
+
+    /** A failure inside a driver callback explains more than libhdf5's "unable to allocate". */
+    private static H5Exception failure(String operation, CoreDriverMemory memory) {
+        H5Exception library = Hdf5.failure(operation);
+        Throwable cause = memory.failure();
+        return cause == null ? library
+                : new H5Exception("the image memory could not be allocated (" + cause + ") during " + operation, cause);
     }
 
     private static void writeThroughLibrary(Payload payload, Handle dataset, Arena arena) {
@@ -192,7 +248,7 @@ public final class ImageWriter {
 
     /** Chunk dims for a chunked write, or null for contiguous (asked for, or forced: scalars and empty arrays). */
     static long[] chunkDims(long[] shape, DType dtype, ImageOptions options) {
-        if (!options.chunked() || shape.length == 0 || Arrays.stream(shape).anyMatch(d -> d == 0)) return null;
+        if (!options.chunked() || shape.length == 0 || Shapes.elementCount(shape) == 0) return null;
         long[] asked = options.chunks();
         if (asked != null) {
             if (asked.length != shape.length) {
@@ -209,25 +265,16 @@ public final class ImageWriter {
         }
         long[] chunk = shape.clone();
         // Halve axes in turn, first to last (as h5py does), until a chunk is about AUTO_CHUNK_BYTES.
-        for (int axis = 0; bytes(chunk, dtype) > AUTO_CHUNK_BYTES; axis = (axis + 1) % chunk.length) {
+        for (int axis = 0; Shapes.byteSize(dtype, chunk) > AUTO_CHUNK_BYTES; axis = (axis + 1) % chunk.length) {
             if (Arrays.stream(chunk).allMatch(d -> d == 1)) break;
             chunk[axis] = Math.max(1, (chunk[axis] + 1) / 2);
         }
         return chunk;
     }
 
-    private static long bytes(long[] dims, DType dtype) {
-        long n = dtype.size();
-        for (long d : dims) n *= d;
-        return n;
-    }
-
-    /** Room for the metadata block, the payload and (chunked) the chunk index and filter overhead. */
-    private static long estimate(long payloadBytes, long[] chunks, long[] shape) {
-        long metadata = 8192 + 64L * shape.length;
-        if (chunks == null) return metadata + payloadBytes;
-        long chunkCount = 1;
-        for (int axis = 0; axis < shape.length; axis++) chunkCount *= (shape[axis] + chunks[axis] - 1) / chunks[axis];
-        return metadata + payloadBytes + payloadBytes / 64 + chunkCount * 128;
+    private static long chunkCount(long[] shape, long[] chunks) {
+        long count = 1;
+        for (int axis = 0; axis < shape.length; axis++) count *= (shape[axis] + chunks[axis] - 1) / chunks[axis];
+        return count;
     }
 }

@@ -36,9 +36,7 @@ public final class JavaArrays {
                 if (probe == null) throw new IllegalArgumentException("array row " + "[0]".repeat(axis + 1) + " is null; every row must be present");
             }
         }
-        if (shape.length > 32) {
-            throw new IllegalArgumentException("rank " + shape.length + " exceeds HDF5's limit of 32");
-        }
+        Shapes.check(shape);
         checkRectangular(value, shape, 0, new StringBuilder());
         if (shape.length == 1 && dtype != DType.BOOL) {
             return new SegmentPayload(flat(value), dtype, shape, ByteOrder.nativeOrder());

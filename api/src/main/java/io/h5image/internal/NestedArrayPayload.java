@@ -4,7 +4,6 @@ import io.h5image.DType;
 
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
-import java.lang.reflect.Array;
 import java.nio.ByteOrder;
 
 /** A rectangular Java array of rank >= 2 (or a boolean[]): copied leaf row by leaf row, no flattening first. */
@@ -12,9 +11,7 @@ record NestedArrayPayload(Object array, DType dtype, long[] shape) implements Pa
 
     @Override
     public long byteSize() {
-        long count = dtype.size();
-        for (long dim : shape) count *= dim;
-        return count;
+        return Shapes.byteSize(dtype, shape);
     }
 
     @Override
@@ -28,8 +25,10 @@ record NestedArrayPayload(Object array, DType dtype, long[] shape) implements Pa
     }
 
     private long copy(Object level, int axis, MemorySegment destination, long offset, ValueLayout layout) {
-        int length = Array.getLength(level);
         if (axis == shape.length - 1 || shape.length == 0) {
+            // The checked length, not the row's: a row swapped since the check fails the copy instead
+            // of writing past the payload.
+            int length = shape.length == 0 ? 1 : (int) shape[axis];
             if (level instanceof boolean[] flags) {
                 for (int i = 0; i < length; i++) destination.set(ValueLayout.JAVA_BYTE, offset + i, flags[i] ? (byte) 1 : 0);
             } else {

@@ -110,6 +110,37 @@ class NativeLayerTest {
         }
     }
 
+    /**
+     * Every call through libhdf5 (templates off), from 8 threads. On a build that calls itself
+     * thread-safe this once returned other threads' shapes: libhdf5_hl names file images from an
+     * unsynchronized counter, so h5image always takes its lock.
+     */
+    @Test
+    void eightThreadsThroughLibhdf5GetTheirOwnResults() throws Exception {
+        ImageTemplates.setEnabled(false);
+        ExecutorService pool = Executors.newFixedThreadPool(8);
+        try {
+            List<Future<?>> results = new ArrayList<>();
+            for (int t = 0; t < 8; t++) {
+                int thread = t;
+                results.add(pool.submit(() -> {
+                    for (int round = 0; round < 200; round++) {
+                        short[][] values = new short[thread + 2][round % 9 + 1];
+                        values[thread + 1][round % 9] = (short) (thread * 1000 + round);
+                        NdArray back = H5Image.deserialize(H5Image.serializeToBytes(values));
+                        assertArrayEquals(new long[] {thread + 2, round % 9 + 1}, back.shape(), "thread " + thread + " round " + round);
+                        assertTrue(Arrays.deepEquals(values, (short[][]) back.toArray()), "thread " + thread + " round " + round);
+                    }
+                    return null;
+                }));
+            }
+            for (Future<?> result : results) result.get();
+        } finally {
+            pool.shutdownNow();
+            ImageTemplates.setEnabled(true);
+        }
+    }
+
     @Test
     void anUnusableSettingListsWhatWasTriedAndHowToFix() throws Exception {
         Path java = Path.of(System.getProperty("java.home"), "bin", "java");
