@@ -7,13 +7,18 @@ import io.h5image.NativeLibraryException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFileAttributes;
+import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
@@ -43,6 +48,12 @@ final class NativeLibraryLoader {
             new String[] {"libhdf5.so", "libhdf5_hl.so"},
             new String[] {"libhdf5_serial.so", "libhdf5_serial_hl.so"});
 
+    /** The advice every failure ends with. */
+    static final String FIX = "Fix: put org.bytedeco:hdf5:1.14.3-1.5.10:linux-x86_64 on the class path (embedded default),"
+            + " or install the system library (Debian: apt-get install libhdf5-103-1 libhdf5-hl-100) and set "
+            + LibraryInfo.PROPERTY + "=system, or point " + LibraryInfo.PROPERTY + " / " + LibraryInfo.ENV
+            + " at a directory holding a working libhdf5 and libhdf5_hl.";
+
     /** What was loaded; the version and thread-safety are filled in by {@link Hdf5} after {@code H5open}. */
     record Loaded(Path hdf5, Path hdf5Hl, Source source) {}
 
@@ -70,15 +81,26 @@ final class NativeLibraryLoader {
         }
         if (chosen == null) {
             throw new NativeLibraryException("cannot load libhdf5. Tried:\n  - " + String.join("\n  - ", tried)
-                    + "\nFix: put org.bytedeco:hdf5:1.14.3-1.5.10:linux-x86_64 on the class path (embedded default),"
-                    + " or install the system library (Debian: apt-get install libhdf5-103-1 libhdf5-hl-100) and set "
-                    + LibraryInfo.PROPERTY + "=system, or point " + LibraryInfo.PROPERTY + " / " + LibraryInfo.ENV
-                    + " at a directory holding libhdf5 and libhdf5_hl.");
+                    + "\n" + FIX);
         }
         // libhdf5 first: libhdf5_hl's DT_NEEDED then resolves to it by soname instead of searching.
-        System.load(chosen.hdf5().toString());
-        System.load(chosen.hdf5Hl().toString());
+        systemLoad(chosen.hdf5(), chosen.source());
+        systemLoad(chosen.hdf5Hl(), chosen.source());
         return chosen;
+    }
+
+    /**
+     * A file that is not a loadable library (truncated, wrong architecture, missing dependency) makes
+     * {@link System#load} throw an {@link UnsatisfiedLinkError}; Hdf5's static initializer only catches
+     * {@link NativeLibraryException}, so the error would escape as a bare ExceptionInInitializerError.
+     */
+    private static void systemLoad(Path file, Source source) {
+        try {
+            System.load(file.toString());
+        } catch (UnsatisfiedLinkError e) {
+            throw new NativeLibraryException("cannot load libhdf5: " + file + " (" + source.name().toLowerCase(Locale.ROOT)
+                    + ") was found but the dynamic linker refused it: " + e.getMessage() + "\n" + FIX, e);
+        }
     }
 
     private static String namesTried() {
@@ -127,12 +149,27 @@ final class NativeLibraryLoader {
             }
             byte[] coreBytes = core.readAllBytes();
             byte[] hlBytes = hl.readAllBytes();
-            Path dir = cacheRoot(tried).resolve("hdf5-1.14.3-" + contentHash(coreBytes, hlBytes));
-            Files.createDirectories(dir);
-            return new Loaded(install(dir, EMBEDDED_HDF5, coreBytes), install(dir, EMBEDDED_HDF5_HL, hlBytes),
-                    Source.EMBEDDED);
+            String hashDir = "hdf5-1.14.3-" + contentHash(coreBytes, hlBytes);
+            for (Path root : cacheRoots()) {
+                try {
+                    Path dir = root.resolve(hashDir);
+                    if (root.equals(tempRoot())) {
+                        createPrivateDirectory(root);
+                    } else {
+                        Files.createDirectories(root);
+                    }
+                    createPrivateDirectory(dir);
+                    return new Loaded(install(dir, EMBEDDED_HDF5, coreBytes), install(dir, EMBEDDED_HDF5_HL, hlBytes),
+                            Source.EMBEDDED);
+                } catch (IOException e) {
+                    // Our refusals are plain IOExceptions with a full sentence; the JDK's (AccessDenied, ...) need their type.
+                    tried.add("embedded: cannot use the cache under " + root + ": "
+                            + (e.getClass() == IOException.class ? e.getMessage() : e.toString()));
+                }
+            }
+            return null;
         } catch (IOException e) {
-            tried.add("embedded: extracting to the cache failed: " + e);
+            tried.add("embedded: reading the libraries from the class path failed: " + e);
             return null;
         }
     }
@@ -141,9 +178,12 @@ final class NativeLibraryLoader {
      * Content-addressed and atomic: the file appears whole or not at all, so JVMs starting at once
      * either see a finished copy or each rename an identical one over it.
      */
-    private static Path install(Path dir, String name, byte[] bytes) throws IOException {
+    static Path install(Path dir, String name, byte[] bytes) throws IOException {
         Path target = dir.resolve(name);
-        if (Files.isRegularFile(target) && Files.size(target) == bytes.length) {
+        // Same size is not same content: a truncated-and-padded or tampered copy must not be loaded.
+        // The bytes are already in memory, so a full compare costs one read of a few MB.
+        if (Files.isRegularFile(target, LinkOption.NOFOLLOW_LINKS) && Files.size(target) == bytes.length
+                && Arrays.equals(Files.readAllBytes(target), bytes)) {
             return target;
         }
         Path temp = Files.createTempFile(dir, name, ".part");
@@ -160,28 +200,60 @@ final class NativeLibraryLoader {
         return target;
     }
 
-    /** $XDG_CACHE_HOME/h5image, else ~/.cache/h5image, else a per-user directory under java.io.tmpdir. */
-    private static Path cacheRoot(List<String> tried) throws IOException {
+    /** $XDG_CACHE_HOME/h5image, else ~/.cache/h5image; then a per-user directory under java.io.tmpdir. */
+    private static List<Path> cacheRoots() {
         String xdg = System.getenv("XDG_CACHE_HOME");
         Path base = xdg != null && !xdg.isBlank()
                 ? Path.of(xdg) : Path.of(System.getProperty("user.home"), ".cache");
-        Path root = base.resolve("h5image");
-        try {
-            Files.createDirectories(root);
-            if (Files.isWritable(root)) return root;
-        } catch (IOException e) {
-            tried.add("cache " + root + " not writable (" + e.getMessage() + "), using java.io.tmpdir");
-        }
-        Path fallback = Path.of(System.getProperty("java.io.tmpdir"),
+        return List.of(base.resolve("h5image"), tempRoot());
+    }
+
+    private static Path tempRoot() {
+        return Path.of(System.getProperty("java.io.tmpdir"),
                 "h5image-" + System.getProperty("user.name").toLowerCase(Locale.ROOT));
-        if (!Files.isDirectory(fallback)) {
-            try {
-                Files.createDirectory(fallback, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
-            } catch (java.nio.file.FileAlreadyExistsException raced) {
-                // another JVM made it first
-            }
+    }
+
+    /**
+     * Creates {@code dir} as rwx------ unless it exists, then insists it is private. java.io.tmpdir is
+     * shared, so anyone can pre-create h5image-&lt;user&gt; (or a symbolic link by that name) and plant a
+     * library in it that this JVM would then load.
+     */
+    private static void createPrivateDirectory(Path dir) throws IOException {
+        try {
+            Files.createDirectory(dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+        } catch (FileAlreadyExistsException raced) {
+            // made earlier, or by another JVM (or someone else: the check below decides)
         }
-        return fallback;
+        checkPrivateDirectory(dir);
+    }
+
+    /**
+     * Throws unless {@code dir} is a real directory (not a symbolic link, which its owner could re-point
+     * after this check), owned by the current user and not writable by group or others.
+     */
+    static void checkPrivateDirectory(Path dir) throws IOException {
+        PosixFileAttributes attributes;
+        try {
+            attributes = Files.readAttributes(dir, PosixFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+        } catch (UnsupportedOperationException e) {
+            throw new IOException(dir + " has no POSIX owner and permissions to check", e);
+        }
+        if (!attributes.isDirectory()) {
+            throw new IOException(dir + " is not a directory" + (attributes.isSymbolicLink() ? " but a symbolic link" : "")
+                    + "; refusing it (remove it to let h5image create it)");
+        }
+        String user = System.getProperty("user.name");
+        String owner = attributes.owner().getName();
+        if (!owner.equals(user)) {
+            throw new IOException(dir + " is owned by " + owner + ", not by the current user " + user
+                    + "; refusing it, since its owner could plant a library there");
+        }
+        if (attributes.permissions().contains(PosixFilePermission.GROUP_WRITE)
+                || attributes.permissions().contains(PosixFilePermission.OTHERS_WRITE)) {
+            throw new IOException(dir + " is writable by group or others ("
+                    + PosixFilePermissions.toString(attributes.permissions())
+                    + "); refusing it, since they could plant a library there (chmod go-w it, or remove it)");
+        }
     }
 
     private static String contentHash(byte[] first, byte[] second) {
