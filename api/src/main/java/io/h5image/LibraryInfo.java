@@ -9,7 +9,8 @@ import java.nio.file.Path;
  * @param hdf5        the absolute path of the libhdf5 that was loaded
  * @param hdf5Hl      the absolute path of the libhdf5_hl that was loaded
  * @param source      why this library was chosen
- * @param threadSafe  what {@code H5is_library_threadsafe} says; when false every call is serialized by h5image
+ * @param threadSafe  what {@code H5is_library_threadsafe} says (h5image serializes its calls either way:
+ *                    the thread-safe build does not cover libhdf5_hl)
  */
 public record LibraryInfo(String version, Path hdf5, Path hdf5Hl, Source source, boolean threadSafe) {
 

@@ -29,8 +29,9 @@ final class InfoCommand implements Callable<Integer> {
         table.row("libhdf5", library.hdf5().toString());
         table.row("libhdf5_hl", library.hdf5Hl().toString());
         table.row("source", describe(library.source()));
-        table.row("thread-safe", library.threadSafe() ? "yes"
-                : "no (h5image makes every libhdf5 call under one lock; reading a view needs none)");
+        // h5image locks either way: a thread-safe libhdf5 still leaves libhdf5_hl unprotected.
+        table.row("thread-safe", (library.threadSafe() ? "yes" : "no")
+                + " (h5image makes every libhdf5 call under one lock; reading a view needs none)");
         table.print(out);
         out.println(LibraryInfo.howToChoose());
         out.flush();
