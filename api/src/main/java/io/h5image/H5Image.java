@@ -87,8 +87,7 @@ public final class H5Image {
         Objects.requireNonNull(image, "image");
         Objects.requireNonNull(path, "path");
         if (path.isEmpty()) throw new IllegalArgumentException("dataset path is empty");
-        requireOpen(image, "deserialize");
-        if (image.byteSize() == 0) throw new InvalidImageException("the image is empty (0 bytes)");
+        requireReadable(image, "deserialize");
         ImageReader.Result read = ImageReader.read(image, path);
         return new NdArray(read.segment(), read.dtype(), read.shape(), read.order(), read.view());
     }
@@ -96,8 +95,7 @@ public final class H5Image {
     /** Every dataset in the image, depth first: path, dtype, shape, layout, offset, filters, size. */
     public static List<DatasetInfo> inspect(MemorySegment image) {
         Objects.requireNonNull(image, "image");
-        requireOpen(image, "inspect");
-        if (image.byteSize() == 0) throw new InvalidImageException("the image is empty (0 bytes)");
+        requireReadable(image, "inspect");
         return ImageInspector.datasets(image);
     }
 
@@ -106,10 +104,11 @@ public final class H5Image {
         return Hdf5.info();
     }
 
-    private static void requireOpen(MemorySegment image, String operation) {
+    private static void requireReadable(MemorySegment image, String operation) {
         if (!image.scope().isAlive()) {
             throw new ImageClosedException("cannot " + operation + ": the image's arena is already closed");
         }
+        if (image.byteSize() == 0) throw new InvalidImageException("cannot " + operation + ": the image is empty (0 bytes)");
     }
 
     private static Payload payload(Object array) {

@@ -61,13 +61,9 @@ final class CoreDriverMemory {
         if (buffer.byteSize() <= KEEP_AT_MOST) REUSED.set(buffer);
     }
 
-    /** What the driver wrote; bytes at or past {@link #requested()} are undefined. */
-    MemorySegment buffer() {
-        return buffer;
-    }
-
-    long requested() {
-        return requested;
+    /** The bytes the driver wrote (it never writes at or past the largest size it asked for). */
+    MemorySegment written() {
+        return buffer.asSlice(0, Math.min(requested, buffer.byteSize()));
     }
 
     /** What went wrong inside a callback, if anything (libhdf5 itself only says "can't allocate"). */

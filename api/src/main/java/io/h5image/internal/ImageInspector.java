@@ -1,7 +1,6 @@
 package io.h5image.internal;
 
 import io.h5image.DatasetInfo;
-import io.h5image.InvalidImageException;
 import io.h5image.UnsupportedTypeException;
 import io.h5image.bindings.H5G_info_t;
 import io.h5image.bindings.H5O_info1_t;
@@ -28,9 +27,7 @@ public final class ImageInspector {
     private ImageInspector() {}
 
     public static List<DatasetInfo> datasets(MemorySegment image) {
-        if (Superblock.find(image) < 0) {
-            throw new InvalidImageException("not an HDF5 image: no HDF5 signature (" + image.byteSize() + " bytes)");
-        }
+        Superblock.requireSignature(image);
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment nativeImage = ImageFile.nativeImage(image, arena);
             Hdf5.lock();

@@ -11,7 +11,6 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.ByteOrder;
 import java.util.Arrays;
-import java.util.HexFormat;
 import java.util.Locale;
 
 import static io.h5image.bindings.hdf5_h.*;
@@ -36,10 +35,7 @@ public final class ImageReader {
     private ImageReader() {}
 
     public static Result read(MemorySegment image, String path) {
-        if (Superblock.find(image) < 0) {
-            throw new InvalidImageException("not an HDF5 image: no HDF5 signature at offset 0 or after a user block ("
-                    + image.byteSize() + " bytes, starting " + firstBytes(image) + ")");
-        }
+        Superblock.requireSignature(image);
         boolean defaultDataset = path.equals(ImageWriter.DEFAULT_DATASET) || path.equals("/" + ImageWriter.DEFAULT_DATASET);
         if (defaultDataset) {
             ImageTemplates.Known known = ImageTemplates.forRead(image);
@@ -185,10 +181,5 @@ public final class ImageReader {
             }
         }
         return out;
-    }
-
-    private static String firstBytes(MemorySegment image) {
-        int n = (int) Math.min(8, image.byteSize());
-        return n == 0 ? "empty" : HexFormat.ofDelimiter(" ").formatHex(image.asSlice(0, n).toArray(ValueLayout.JAVA_BYTE));
     }
 }

@@ -66,26 +66,15 @@ public final class ImageWriter {
         ImageTemplates.Template known = ImageTemplates.forWrite(key);
         if (known != null) return known;
         long payloadSize = Shapes.byteSize(key.dtype(), key.shape());
-        ImageTemplates.Template made;
-        Hdf5.lock();
-        try {
-            CoreDriverMemory memory = CoreDriverMemory.begin(16 * 1024);
-            try {
-                long offset = create(key.dtype(), key.order(), key.shape(), null, ImageOptions.defaults(), null, memory);
-                made = contiguousTemplate(memory, offset, payloadSize);
-            } finally {
-                memory.end();
-            }
-        } finally {
-            Hdf5.unlock();
-        }
+        ImageTemplates.Template made = withDriverMemory(16 * 1024, memory -> contiguousTemplate(memory,
+                create(key.dtype(), key.order(), key.shape(), null, ImageOptions.defaults(), null, memory), payloadSize));
         ImageTemplates.rememberWrite(key, made);
         return made;
     }
 
     /** Cuts the driver's bytes around the payload; what the driver never wrote is zero, as HDF5 would read it. */
     private static ImageTemplates.Template contiguousTemplate(CoreDriverMemory memory, long offset, long payloadSize) {
-        MemorySegment written = memory.buffer().asSlice(0, Math.min(memory.requested(), memory.buffer().byteSize()));
+        MemorySegment written = memory.written();
         long end = endOfFile(written);
         if (payloadSize == 0) {
             offset = end; // nothing was allocated for the data: all of the image is metadata
@@ -143,25 +132,31 @@ public final class ImageWriter {
 
     private static MemorySegment writeChunked(Payload payload, ImageOptions options, ByteOrder stored, long[] chunks, SegmentAllocator where) {
         long estimate = 16384 + payload.byteSize() + payload.byteSize() / 64 + 128 * chunkCount(payload.shape(), chunks);
-        MemorySegment image;
+        return withDriverMemory(estimate, memory -> {
+            create(payload.dtype(), stored, payload.shape(), chunks, options, payload, memory);
+            MemorySegment written = memory.written();
+            long end = endOfFile(written);
+            MemorySegment image = allocate(where, end);
+            long copied = Math.min(end, written.byteSize());
+            MemorySegment.copy(written, 0, image, 0, copied);
+            if (copied < end) image.asSlice(copied).fill((byte) 0);
+            return image;
+        });
+    }
+
+    /** Runs {@code work} under the lock with this thread's driver memory current, then releases both. */
+    private static <T> T withDriverMemory(long capacity, java.util.function.Function<CoreDriverMemory, T> work) {
         Hdf5.lock();
         try {
-            CoreDriverMemory memory = CoreDriverMemory.begin(estimate);
+            CoreDriverMemory memory = CoreDriverMemory.begin(capacity);
             try {
-                create(payload.dtype(), stored, payload.shape(), chunks, options, payload, memory);
-                MemorySegment written = memory.buffer().asSlice(0, Math.min(memory.requested(), memory.buffer().byteSize()));
-                long end = endOfFile(written);
-                image = allocate(where, end);
-                long copied = Math.min(end, written.byteSize());
-                MemorySegment.copy(written, 0, image, 0, copied);
-                if (copied < end) image.asSlice(copied).fill((byte) 0);
+                return work.apply(memory);
             } finally {
                 memory.end();
             }
         } finally {
             Hdf5.unlock();
         }
-        return image;
     }
 
     /** Creates the file; returns the contiguous payload offset (-1 for chunked). Holds the lock. */

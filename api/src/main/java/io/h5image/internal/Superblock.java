@@ -22,6 +22,17 @@ final class Superblock {
         return -1;
     }
 
+    /** Fails fast, before any libhdf5 call, on bytes that are not HDF5 at all. */
+    static void requireSignature(MemorySegment image) {
+        if (find(image) < 0) {
+            int n = (int) Math.min(8, image.byteSize());
+            String start = n == 0 ? "empty" : java.util.HexFormat.ofDelimiter(" ")
+                    .formatHex(image.asSlice(0, n).toArray(ValueLayout.JAVA_BYTE));
+            throw new InvalidImageException("not an HDF5 image: no HDF5 signature at offset 0 or after a user block ("
+                    + image.byteSize() + " bytes, starting " + start + ")");
+        }
+    }
+
     /**
      * The end-of-file address of a version 2 or 3 superblock at offset 0 with 8-byte addresses (what
      * h5image writes): signature 8, version 1, offset size 1, length size 1, flags 1, base address 8,
