@@ -12,7 +12,7 @@ package io.h5image;
  */
 public record H5ErrorRecord(String function, String major, String minor, String description, String file, int line) {
 
-    /** "function: description (major / minor)". */
+    /** {@return "function: description (major / minor)"} */
     public String summary() {
         return function + ": " + description + " (" + major + " / " + minor + ")";
     }

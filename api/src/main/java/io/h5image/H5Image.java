@@ -1,5 +1,6 @@
 package io.h5image;
 
+import io.h5image.internal.ClosedScopes;
 import io.h5image.internal.Hdf5;
 import io.h5image.internal.ImageInspector;
 import io.h5image.internal.ImageReader;
@@ -38,6 +39,10 @@ public final class H5Image {
     /**
      * Serializes into fresh memory that lives until it is unreachable (an automatic arena, freed
      * after a GC): in tight loops, pass an allocator instead.
+     *
+     * @param array a primitive array of any rank, a boxed primitive (a scalar), or an {@link NdArray}
+     * @return the image: a complete HDF5 file holding {@code array} as dataset {@value #DATASET}
+     * @throws UnsupportedValueException if {@code array} is not something h5image can store
      */
     public static MemorySegment serialize(Object array) {
         return serialize(array, ImageOptions.defaults(), Arena.ofAuto());
@@ -47,73 +52,155 @@ public final class H5Image {
      * Serializes into memory from {@code where}, asked exactly once for the exact image size, so a
      * {@code SegmentAllocator.prefixAllocator} over a reused buffer makes repeated calls touch no
      * fresh memory. Heap-backed allocators work too (the image is then not aligned).
+     *
+     * @param array a primitive array of any rank, a boxed primitive (a scalar), or an {@link NdArray}
+     * @param where where the image goes
+     * @return the image, allocated from {@code where}
+     * @throws UnsupportedValueException if {@code array} is not something h5image can store
      */
     public static MemorySegment serialize(Object array, SegmentAllocator where) {
         return serialize(array, ImageOptions.defaults(), where);
     }
 
-    /** Serializes with chunking, compression, checksums or a byte order ({@link ImageOptions}). */
+    /**
+     * Serializes with chunking, compression, checksums or a byte order.
+     *
+     * @param array a primitive array of any rank, a boxed primitive (a scalar), or an {@link NdArray}
+     * @param options how the dataset is stored
+     * @param where   where the image goes
+     * @return the image, allocated from {@code where}
+     * @throws UnsupportedValueException if {@code array} is not something h5image can store
+     */
     public static MemorySegment serialize(Object array, ImageOptions options, SegmentAllocator where) {
         Objects.requireNonNull(options, "options");
         Objects.requireNonNull(where, "where");
-        return ImageWriter.write(payload(array), options, where);
+        Payload payload = payload(array);
+        try {
+            return ImageWriter.write(payload, options, where);
+        } catch (IllegalStateException e) {
+            throw translate(e, array);
+        }
     }
 
-    /** Serializes into a new {@code byte[]}. */
+    /**
+     * Serializes into a new {@code byte[]}.
+     *
+     * @param array a primitive array of any rank, a boxed primitive (a scalar), or an {@link NdArray}
+     * @return the image's bytes
+     */
     public static byte[] serializeToBytes(Object array) {
         return serializeToBytes(array, ImageOptions.defaults());
     }
 
+    /**
+     * Serializes into a new {@code byte[]}, stored as {@code options} say.
+     *
+     * @param array a primitive array of any rank, a boxed primitive (a scalar), or an {@link NdArray}
+     * @param options how the dataset is stored
+     * @return the image's bytes
+     */
     public static byte[] serializeToBytes(Object array, ImageOptions options) {
         Objects.requireNonNull(options, "options");
-        return ImageWriter.writeToBytes(payload(array), options);
+        Payload payload = payload(array);
+        try {
+            return ImageWriter.writeToBytes(payload, options);
+        } catch (IllegalStateException e) {
+            throw translate(e, array);
+        }
     }
 
-    /** Reads dataset {@code data}. A contiguous dataset comes back as a view of {@code image}. */
+    /**
+     * Reads dataset {@value #DATASET}. A contiguous dataset comes back as a view of {@code image}.
+     *
+     * @param image an HDF5 image, from h5image or any HDF5 writer
+     * @return the array, a view of {@code image} when the data is contiguous
+     * @throws H5Exception if the image is not HDF5, is corrupt, or lacks the dataset
+     */
     public static NdArray deserialize(MemorySegment image) {
         return deserialize(image, DATASET);
     }
 
+    /**
+     * Reads dataset {@value #DATASET} of an image in a {@code byte[]}.
+     *
+     * @param image an HDF5 image
+     * @return the array, a view of {@code image} when the data is contiguous
+     */
     public static NdArray deserialize(byte[] image) {
         return deserialize(MemorySegment.ofArray(Objects.requireNonNull(image, "image")), DATASET);
     }
 
+    /**
+     * Reads the dataset at {@code path} of an image in a {@code byte[]}.
+     *
+     * @param image an HDF5 image
+     * @param path  the dataset's path ("data", "group/name", "/a/b")
+     * @return the array, a view of {@code image} when the data is contiguous
+     */
     public static NdArray deserialize(byte[] image, String path) {
         return deserialize(MemorySegment.ofArray(Objects.requireNonNull(image, "image")), path);
     }
 
-    /** Reads the dataset at {@code path} ("data", "group/name", "/a/b"). */
+    /**
+     * Reads the dataset at {@code path}.
+     *
+     * @param image an HDF5 image
+     * @param path  the dataset's path ("data", "group/name", "/a/b")
+     * @return the array, a view of {@code image} when the data is contiguous
+     * @throws H5Exception if the image is not HDF5, is corrupt, or lacks the dataset
+     */
     public static NdArray deserialize(MemorySegment image, String path) {
         Objects.requireNonNull(image, "image");
         Objects.requireNonNull(path, "path");
         if (path.isEmpty()) throw new IllegalArgumentException("dataset path is empty");
         requireReadable(image, "deserialize");
-        ImageReader.Result read = ImageReader.read(image, path);
-        return new NdArray(read.segment(), read.dtype(), read.shape(), read.order(), read.view());
+        try {
+            ImageReader.Result read = ImageReader.read(image, path);
+            return new NdArray(read.segment(), read.dtype(), read.shape(), read.order(), read.view());
+        } catch (IllegalStateException e) {
+            throw ClosedScopes.translate(e, image, "the image being deserialized");
+        }
     }
 
-    /** Every dataset in the image, depth first: path, dtype, shape, layout, offset, filters, size. */
+    /**
+     * Lists every dataset in the image, depth first.
+     *
+     * @param image an HDF5 image
+     * @return path, dtype, shape, layout, offset, filters and size of each dataset
+     */
     public static List<DatasetInfo> inspect(MemorySegment image) {
         Objects.requireNonNull(image, "image");
         requireReadable(image, "inspect");
-        return ImageInspector.datasets(image);
+        try {
+            return ImageInspector.datasets(image);
+        } catch (IllegalStateException e) {
+            throw ClosedScopes.translate(e, image, "the image being inspected");
+        }
     }
 
-    /** The libhdf5 in use (loading it on first use). */
+    /**
+     * The libhdf5 in use, loading it on first use.
+     *
+     * @return which library, its version and where it came from
+     * @throws NativeLibraryException if no libhdf5 can be loaded, or native access is denied
+     */
     public static LibraryInfo library() {
         return Hdf5.info();
     }
 
     private static void requireReadable(MemorySegment image, String operation) {
-        if (!image.scope().isAlive()) {
-            throw new ImageClosedException("cannot " + operation + ": the image's arena is already closed");
-        }
+        ClosedScopes.requireAlive(image, "cannot " + operation + ": the image");
         if (image.byteSize() == 0) throw new InvalidImageException("cannot " + operation + ": the image is empty (0 bytes)");
+    }
+
+    /** A closed NdArray's memory surfaces from the payload copy as the JDK's error: say what closed. */
+    private static RuntimeException translate(IllegalStateException e, Object array) {
+        return array instanceof NdArray nd ? ClosedScopes.translate(e, nd.segmentUnchecked(), "the memory of " + nd) : e;
     }
 
     private static Payload payload(Object array) {
         if (array instanceof NdArray nd) {
-            return new SegmentPayload(nd.segment(), nd.dtype(), nd.shape(), nd.order());
+            return new SegmentPayload(nd.segment(), nd.dtype(), nd.shape(), nd.order()); // segment(): closed fails here
         }
         return JavaArrays.payload(array);
     }

@@ -7,23 +7,31 @@ import java.util.List;
  * stack (the API call first, the innermost cause last), so the failure can be understood without HDF5's stderr output.
  */
 public class H5LibraryException extends H5Exception {
+    /** The h5image operation that failed. */
     private final String operation;
-    private final List<H5ErrorRecord> stack;
+    /** HDF5's error stack (records are not serializable: a deserialized copy keeps the message only). */
+    private final transient List<H5ErrorRecord> stack;
 
+    /**
+     * Creates the exception from the captured error stack.
+     *
+     * @param operation the h5image operation that failed
+     * @param stack     HDF5's error stack at the failure, outermost call first
+     */
     public H5LibraryException(String operation, List<H5ErrorRecord> stack) {
         super(describe(operation, stack));
         this.operation = operation;
         this.stack = List.copyOf(stack);
     }
 
-    /** The h5image operation that failed, for example {@code H5Dopen2(dataset "data")}. */
+    /** {@return the h5image operation that failed, for example {@code H5Dopen2(dataset "data")}} */
     public String operation() {
         return operation;
     }
 
-    /** HDF5's error stack at the failure, outermost call first. */
+    /** {@return HDF5's error stack at the failure, outermost call first} */
     public List<H5ErrorRecord> errorStack() {
-        return stack;
+        return stack == null ? List.of() : stack;
     }
 
     static String describe(String operation, List<H5ErrorRecord> stack) {

@@ -20,6 +20,7 @@ public record ImageOptions(long[] chunks, boolean shuffle, int deflate, boolean 
 
     private static final ImageOptions DEFAULTS = new ImageOptions(null, false, -1, false, null);
 
+    /** Checks the deflate level and chunk dimensions and copies the chunk array. */
     public ImageOptions {
         if (deflate < -1 || deflate > 9) {
             throw new IllegalArgumentException("deflate level must be 0..9 (or -1 for none), got " + deflate);
@@ -32,37 +33,67 @@ public record ImageOptions(long[] chunks, boolean shuffle, int deflate, boolean 
         }
     }
 
-    /** Contiguous, uncompressed, the input's byte order. */
+    /** {@return contiguous, uncompressed, the input's byte order} */
     public static ImageOptions defaults() {
         return DEFAULTS;
     }
 
+    /**
+     * Chunked storage, with these chunk dimensions.
+     *
+     * @param dims chunk dimensions, one per axis, each positive
+     * @return these options with chunked storage
+     */
     public ImageOptions chunks(long... dims) {
         return new ImageOptions(Objects.requireNonNull(dims, "dims"), shuffle, deflate, fletcher32, order);
     }
 
+    /**
+     * Turns the byte-shuffle filter on or off.
+     *
+     * @param on whether to byte-shuffle each chunk before compressing it
+     * @return these options with shuffle on or off
+     */
     public ImageOptions shuffle(boolean on) {
         return new ImageOptions(chunks, on, deflate, fletcher32, order);
     }
 
+    /**
+     * Sets the deflate (zlib) level.
+     *
+     * @param level zlib level 0..9, or -1 for none
+     * @return these options with that deflate level
+     */
     public ImageOptions deflate(int level) {
         return new ImageOptions(chunks, shuffle, level, fletcher32, order);
     }
 
+    /**
+     * Turns fletcher32 chunk checksums on or off.
+     *
+     * @param on whether to checksum every chunk, verified on read
+     * @return these options with fletcher32 on or off
+     */
     public ImageOptions fletcher32(boolean on) {
         return new ImageOptions(chunks, shuffle, deflate, on, order);
     }
 
-    /** Store elements in this byte order (HDF5 readers convert as they read). */
+    /**
+     * Stores elements in this byte order.
+     *
+     * @param byteOrder the byte order to store elements in (HDF5 readers convert as they read)
+     * @return these options with that byte order
+     */
     public ImageOptions order(ByteOrder byteOrder) {
         return new ImageOptions(chunks, shuffle, deflate, fletcher32, Objects.requireNonNull(byteOrder, "byteOrder"));
     }
 
-    /** True when the data goes through chunks: asked for, or implied by a filter. */
+    /** {@return true when the data goes through chunks: asked for, or implied by a filter} */
     public boolean chunked() {
         return chunks != null || shuffle || deflate >= 0 || fletcher32;
     }
 
+    /** {@return the chunk dimensions (a copy), or null for contiguous storage} */
     @Override
     public long[] chunks() {
         return chunks == null ? null : chunks.clone();

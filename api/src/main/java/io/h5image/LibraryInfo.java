@@ -21,7 +21,7 @@ public record LibraryInfo(String version, Path hdf5, Path hdf5Hl, Source source,
 
     /** Where the bound library came from. */
     public enum Source {
-        /** libhdf5 1.14.3 carried in org.bytedeco:hdf5 on the class path, extracted to a per-user cache. */
+        /** libhdf5 1.14.3 from io.h5image:h5image-libhdf5 (class or module path), extracted to a per-user cache. */
         EMBEDDED,
         /** The operating system's libhdf5, chosen with {@code system}. */
         SYSTEM,
@@ -29,7 +29,7 @@ public record LibraryInfo(String version, Path hdf5, Path hdf5Hl, Source source,
         EXPLICIT
     }
 
-    /** One line on how to choose another library. */
+    /** {@return one line on how to choose another library} */
     public static String howToChoose() {
         return "choose with -D" + PROPERTY + "=<embedded|system|/dir/with/libhdf5> or " + ENV
                 + "=<embedded|system|/dir/with/libhdf5> (default: embedded 1.14.3)";

@@ -1,5 +1,6 @@
 package io.h5image;
 
+import io.h5image.internal.ClosedScopes;
 import io.h5image.internal.Shapes;
 
 import java.lang.foreign.MemorySegment;
@@ -13,7 +14,7 @@ import java.util.Objects;
  * An n-dimensional array: a dtype, a C-order shape and the elements in one segment. What
  * {@link H5Image#deserialize} returns is usually a view of the image itself ({@link #isView()}):
  * it lives exactly as long as the image's memory, and once that is released every method here
- * throws {@link ImageClosedException}.
+ * throws {@link AlreadyClosedException}.
  */
 public final class NdArray {
 
@@ -34,12 +35,29 @@ public final class NdArray {
         this.view = view;
     }
 
-    /** Wraps memory the caller owns, elements in native byte order. */
+    /**
+     * Wraps memory the caller owns, elements in native byte order.
+     *
+     * @param data  the elements, C order; exactly the shape's byte size
+     * @param dtype the element type
+     * @param shape the dimensions; none for a scalar
+     * @return an array over {@code data} (not a copy)
+     * @throws IllegalArgumentException if the sizes disagree or the shape is invalid
+     */
     public static NdArray of(MemorySegment data, DType dtype, long... shape) {
         return of(data, dtype, ByteOrder.nativeOrder(), shape);
     }
 
-    /** Wraps memory the caller owns, elements in {@code order}. An empty shape is a scalar. */
+    /**
+     * Wraps memory the caller owns, elements in {@code order}.
+     *
+     * @param data  the elements, C order; exactly the shape's byte size
+     * @param dtype the element type
+     * @param order the byte order of the elements in {@code data}
+     * @param shape the dimensions; none for a scalar
+     * @return an array over {@code data} (not a copy)
+     * @throws IllegalArgumentException if the sizes disagree or the shape is invalid
+     */
     public static NdArray of(MemorySegment data, DType dtype, ByteOrder order, long... shape) {
         Objects.requireNonNull(data, "data");
         Objects.requireNonNull(dtype, "dtype");
@@ -65,35 +83,48 @@ public final class NdArray {
         }
     }
 
+    /** {@return the element type} */
     public DType dtype() {
         return dtype;
     }
 
-    /** The dimensions, C order (last varies fastest); empty for a scalar. A copy. */
+    /** {@return the dimensions, C order (last varies fastest); empty for a scalar. A copy.} */
     public long[] shape() {
         return shape.clone();
     }
 
+    /** {@return the number of dimensions, 0 for a scalar} */
     public int rank() {
         return shape.length;
     }
 
-    /** Number of elements (1 for a scalar). */
+    /** {@return the number of elements (1 for a scalar)} */
     public long size() {
         return Shapes.elementCount(shape);
     }
 
-    /** The elements, C order, in {@link #order()}. Slices of heap images are not aligned: use *_UNALIGNED layouts. */
+    /**
+     * The elements, C order, in {@link #order()}. Slices of heap images are not aligned: use
+     * {@code *_UNALIGNED} layouts.
+     *
+     * @return the elements
+     * @throws AlreadyClosedException if the memory behind them was released
+     */
     public MemorySegment segment() {
         return alive();
     }
 
-    /** The byte order of the stored elements (big-endian images are viewed as they are). */
+    /** The segment even when closed, for translating a failure that its closing caused. */
+    MemorySegment segmentUnchecked() {
+        return segment;
+    }
+
+    /** {@return the byte order of the stored elements (big-endian images are viewed as they are)} */
     public ByteOrder order() {
         return order;
     }
 
-    /** True when {@link #segment()} is a slice of the image, not a copy. */
+    /** {@return true when {@link #segment()} is a slice of the image, not a copy} */
     public boolean isView() {
         return view;
     }
@@ -102,9 +133,19 @@ public final class NdArray {
      * The elements as a Java array of the same rank and type ({@code double[][]} for float64 of rank
      * 2), a copy. Unsigned types widen (see {@link DType}); bool gives {@code boolean}. A scalar
      * (rank 0) gives the boxed value ({@code Double}, ...).
+     *
+     * @return a new Java array, or a boxed value for a scalar
+     * @throws AlreadyClosedException if the memory behind the elements was released
      */
     public Object toArray() {
-        MemorySegment data = alive();
+        try {
+            return copyOut(alive());
+        } catch (IllegalStateException e) {
+            throw ClosedScopes.translate(e, segment, "the image behind " + this);
+        }
+    }
+
+    private Object copyOut(MemorySegment data) {
         if (shape.length == 0) {
             Object one = Array.newInstance(dtype.javaType(), 1);
             fillLeaf(data, 0, one, 1);
@@ -162,11 +203,7 @@ public final class NdArray {
     }
 
     private MemorySegment alive() {
-        if (!segment.scope().isAlive()) {
-            throw new ImageClosedException("the image behind this " + this
-                    + " is closed: its arena was closed, so its memory is gone. Copy what you need"
-                    + " (toArray(), or MemorySegment.copy) before closing the image's arena.");
-        }
+        ClosedScopes.requireAlive(segment, "the image behind " + this);
         return segment;
     }
 

@@ -42,10 +42,15 @@ class ErrorsTest {
 
     @Test
     void unsupportedJavaTypesFailBeforeAnyNativeCall() {
-        UnsupportedTypeException e = assertThrows(UnsupportedTypeException.class, () -> H5Image.serialize(new String[] {"a"}));
+        // A value h5image cannot store is the caller's mistake: an IllegalArgumentException, naming the type.
+        UnsupportedValueException e = assertThrows(UnsupportedValueException.class, () -> H5Image.serialize(new String[] {"a"}));
         assertTrue(e.getMessage().contains("String[]"), e.getMessage());
-        assertThrows(UnsupportedTypeException.class, () -> H5Image.serialize(new Object()));
-        assertThrows(UnsupportedTypeException.class, () -> H5Image.serialize(new char[3]));
+        assertEquals(String[].class, e.valueType());
+        IllegalArgumentException hello = assertThrows(IllegalArgumentException.class, () -> H5Image.serialize("hello"));
+        assertInstanceOf(UnsupportedValueException.class, hello);
+        assertTrue(hello.getMessage().contains("java.lang.String"), hello.getMessage());
+        assertThrows(UnsupportedValueException.class, () -> H5Image.serializeToBytes(new Object()));
+        assertThrows(UnsupportedValueException.class, () -> H5Image.serialize(new char[3]));
         assertThrows(NullPointerException.class, () -> H5Image.serialize(null));
         assertThrows(NullPointerException.class, () -> H5Image.deserialize((byte[]) null));
         assertThrows(NullPointerException.class, () -> H5Image.deserialize(H5Image.serialize(1), null));
@@ -111,7 +116,8 @@ class ErrorsTest {
 
     @Test
     void unsupportedJavaComponentTypesAreNamed() {
-        UnsupportedTypeException e = assertThrows(UnsupportedTypeException.class, () -> DType.ofJavaType(char.class));
+        UnsupportedValueException e = assertThrows(UnsupportedValueException.class, () -> DType.ofJavaType(char.class));
         assertTrue(e.getMessage().contains("char"), e.getMessage());
+        assertEquals(char.class, e.valueType());
     }
 }

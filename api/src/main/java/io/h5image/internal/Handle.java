@@ -1,6 +1,7 @@
 package io.h5image.internal;
 
 import java.lang.ref.Cleaner;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongToIntFunction;
 
 import static io.h5image.bindings.hdf5_h.*;
@@ -12,6 +13,8 @@ import static io.h5image.bindings.hdf5_h.*;
 final class Handle implements AutoCloseable {
 
     private static final Cleaner CLEANER = Cleaner.create();
+    /** Identifiers wrapped here and not yet released: what the leak tests count besides libhdf5's own figure. */
+    private static final AtomicLong OPEN = new AtomicLong();
 
     /** The kinds of identifier and the call that releases each. */
     enum Kind {
@@ -47,6 +50,7 @@ final class Handle implements AutoCloseable {
             try {
                 if (released) return 0;
                 released = true;
+                OPEN.decrementAndGet();
                 return kind.close.applyAsInt(id);
             } finally {
                 Hdf5.unlock();
@@ -77,6 +81,12 @@ final class Handle implements AutoCloseable {
         this.what = what;
         this.release = new Release(id, kind);
         this.cleanable = CLEANER.register(this, release);
+        OPEN.incrementAndGet();
+    }
+
+    /** Handles made and not yet released (closed, or cleaned after becoming unreachable). */
+    static long openCount() {
+        return OPEN.get();
     }
 
     /** Wraps the result of an identifier-returning call, or throws with HDF5's error stack if it failed. */

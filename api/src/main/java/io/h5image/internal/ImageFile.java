@@ -18,7 +18,10 @@ import static io.h5image.bindings.hdf5_h.*;
  */
 final class ImageFile implements AutoCloseable {
 
-    private static final MemorySegment REFUSE_EXTERNAL_LINKS = H5L_elink_traverse_t.allocate(ImageFile::refuse, Hdf5.GLOBAL);
+    /** Made on first use, under the lock: an upcall stub is a restricted method, and denied native access must surface from Hdf5. */
+    private static final class Callbacks {
+        static final MemorySegment REFUSE_EXTERNAL_LINKS = H5L_elink_traverse_t.allocate(ImageFile::refuse, Hdf5.GLOBAL);
+    }
     /** The link the callback refused on this thread, for the error message. */
     private static final ThreadLocal<String> REFUSED = new ThreadLocal<>();
     private static final AtomicLong DIAGNOSE_NAMES = new AtomicLong();
@@ -58,7 +61,7 @@ final class ImageFile implements AutoCloseable {
     private static Handle refusingExternalLinks(long propertyClass, String what) {
         Handle list = Handle.of(H5Pcreate(propertyClass), Handle.Kind.PROPERTY_LIST, "H5Pcreate(" + what + ")");
         try {
-            Hdf5.check(H5Pset_elink_cb(list.id(), REFUSE_EXTERNAL_LINKS, MemorySegment.NULL), "H5Pset_elink_cb");
+            Hdf5.check(H5Pset_elink_cb(list.id(), Callbacks.REFUSE_EXTERNAL_LINKS, MemorySegment.NULL), "H5Pset_elink_cb");
             return list;
         } catch (RuntimeException e) {
             list.close();

@@ -1,7 +1,7 @@
 package io.h5image.internal;
 
 import io.h5image.DType;
-import io.h5image.UnsupportedTypeException;
+import io.h5image.UnsupportedValueException;
 
 import java.lang.foreign.MemorySegment;
 import java.lang.reflect.Array;
@@ -22,8 +22,8 @@ public final class JavaArrays {
         int rank = 0;
         for (; element.isArray(); element = element.getComponentType()) rank++;
         if (!element.isPrimitive()) {
-            throw new UnsupportedTypeException("cannot serialize " + type.getSimpleName()
-                    + ": h5image takes arrays of byte, short, int, long, float, double or boolean, of any rank");
+            throw new UnsupportedValueException("cannot serialize " + type.getSimpleName()
+                    + ": h5image takes arrays of byte, short, int, long, float, double or boolean, of any rank", type);
         }
         DType dtype = DType.ofJavaType(element);
         long[] shape = new long[rank];
@@ -85,8 +85,8 @@ public final class JavaArrays {
             case Float v -> new float[] {v};
             case Double v -> new double[] {v};
             case Boolean v -> new boolean[] {v};
-            default -> throw new UnsupportedTypeException("cannot serialize a " + value.getClass().getName()
-                    + ": pass a primitive array of any rank, a boxed primitive (a scalar), or an NdArray");
+            default -> throw new UnsupportedValueException("cannot serialize a " + value.getClass().getName()
+                    + ": pass a primitive array of any rank, a boxed primitive (a scalar), or an NdArray", value.getClass());
         };
         DType dtype = DType.ofJavaType(one.getClass().getComponentType());
         return dtype == DType.BOOL ? new NestedArrayPayload(one, dtype, new long[0])

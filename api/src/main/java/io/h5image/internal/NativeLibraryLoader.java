@@ -5,21 +5,10 @@ import io.h5image.LibraryInfo.Source;
 import io.h5image.NativeLibraryException;
 
 import java.io.IOException;
-import java.io.InputStream;
-import java.nio.file.AtomicMoveNotSupportedException;
-import java.nio.file.FileAlreadyExistsException;
+import java.net.URL;
 import java.nio.file.Files;
-import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.attribute.PosixFileAttributes;
-import java.nio.file.attribute.PosixFilePermission;
-import java.nio.file.attribute.PosixFilePermissions;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
 
@@ -31,8 +20,13 @@ import java.util.Locale;
  */
 final class NativeLibraryLoader {
 
-    /** Where org.bytedeco:hdf5:1.14.3-1.5.10:linux-x86_64 keeps its libraries. */
-    static final String EMBEDDED_RESOURCE_DIR = "org/bytedeco/hdf5/linux-x86_64/";
+    /** Where io.h5image:h5image-libhdf5 (module io.h5image.libhdf5) keeps its libraries. */
+    static final String EMBEDDED_RESOURCE_DIR = "io/h5image/libhdf5/linux-x86_64/";
+    /** The system property that chooses the cache directory; {@value #CACHE_ENV} does the same. */
+    static final String CACHE_PROPERTY = "h5image.cacheDir";
+    static final String CACHE_ENV = "H5IMAGE_CACHE_DIR";
+    /** The embedded artifact, as a user would name it in a build file. */
+    static final String EMBEDDED_ARTIFACT = "io.h5image:h5image-libhdf5";
     static final String EMBEDDED_HDF5 = "libhdf5.so.310";
     static final String EMBEDDED_HDF5_HL = "libhdf5_hl.so.310";
 
@@ -49,7 +43,9 @@ final class NativeLibraryLoader {
             new String[] {"libhdf5_serial.so", "libhdf5_serial_hl.so"});
 
     /** The advice every failure ends with. */
-    static final String FIX = "Fix: put org.bytedeco:hdf5:1.14.3-1.5.10:linux-x86_64 on the class path (embedded default),"
+    static final String FIX = "Fix: put " + EMBEDDED_ARTIFACT + " on the class or module path (the embedded default; a"
+            + " dependency on io.h5image:h5image brings it), set -D" + CACHE_PROPERTY + " / " + CACHE_ENV
+            + " to a private directory on a filesystem that allows executables if the cache was the problem,"
             + " or install the system library (Debian: apt-get install libhdf5-103-1 libhdf5-hl-100) and set "
             + LibraryInfo.PROPERTY + "=system, or point " + LibraryInfo.PROPERTY + " / " + LibraryInfo.ENV
             + " at a directory holding a working libhdf5 and libhdf5_hl.";
@@ -83,9 +79,11 @@ final class NativeLibraryLoader {
             throw new NativeLibraryException("cannot load libhdf5. Tried:\n  - " + String.join("\n  - ", tried)
                     + "\n" + FIX);
         }
-        // libhdf5 first: libhdf5_hl's DT_NEEDED then resolves to it by soname instead of searching.
-        systemLoad(chosen.hdf5(), chosen.source());
-        systemLoad(chosen.hdf5Hl(), chosen.source());
+        if (chosen.source() != Source.EMBEDDED) {
+            // libhdf5 first: libhdf5_hl's DT_NEEDED then resolves to it by soname instead of searching.
+            systemLoad(chosen.hdf5(), chosen.source());
+            systemLoad(chosen.hdf5Hl(), chosen.source());
+        }
         return chosen;
     }
 
@@ -138,132 +136,88 @@ final class NativeLibraryLoader {
         return null;
     }
 
+    /**
+     * Extracts the embedded pair into the first usable cache directory and loads it from there. A
+     * candidate that fails, to be created or to be loaded from (a {@code noexec} mount gives "failed
+     * to map segment from shared object"), is recorded and the next one is tried.
+     */
     private static Loaded embedded(List<String> tried) {
-        ClassLoader loader = NativeLibraryLoader.class.getClassLoader();
-        try (InputStream core = loader.getResourceAsStream(EMBEDDED_RESOURCE_DIR + EMBEDDED_HDF5);
-             InputStream hl = loader.getResourceAsStream(EMBEDDED_RESOURCE_DIR + EMBEDDED_HDF5_HL)) {
-            if (core == null || hl == null) {
-                tried.add("embedded: " + EMBEDDED_RESOURCE_DIR + EMBEDDED_HDF5
-                        + " is not on the class path (the org.bytedeco:hdf5:1.14.3-1.5.10:linux-x86_64 jar is missing)");
-                return null;
-            }
-            byte[] coreBytes = core.readAllBytes();
-            byte[] hlBytes = hl.readAllBytes();
-            String hashDir = "hdf5-1.14.3-" + contentHash(coreBytes, hlBytes);
-            for (Path root : cacheRoots()) {
-                try {
-                    Path dir = root.resolve(hashDir);
-                    if (root.equals(tempRoot())) {
-                        createPrivateDirectory(root);
-                    } else {
-                        Files.createDirectories(root);
-                    }
-                    createPrivateDirectory(dir);
-                    return new Loaded(install(dir, EMBEDDED_HDF5, coreBytes), install(dir, EMBEDDED_HDF5_HL, hlBytes),
-                            Source.EMBEDDED);
-                } catch (IOException e) {
-                    // Our refusals are plain IOExceptions with a full sentence; the JDK's (AccessDenied, ...) need their type.
-                    tried.add("embedded: cannot use the cache under " + root + ": "
-                            + (e.getClass() == IOException.class ? e.getMessage() : e.toString()));
-                }
-            }
-            return null;
+        List<EmbeddedLibraryCache.Library> libraries;
+        try {
+            libraries = embeddedLibraries();
         } catch (IOException e) {
-            tried.add("embedded: reading the libraries from the class path failed: " + e);
+            tried.add("embedded: reading " + EMBEDDED_RESOURCE_DIR + " failed: " + e);
             return null;
         }
+        if (libraries == null) {
+            tried.add("embedded: " + EMBEDDED_RESOURCE_DIR + EMBEDDED_HDF5 + " is not on the class or module path (the "
+                    + EMBEDDED_ARTIFACT + " jar is missing)");
+            return null;
+        }
+        for (CacheRoot root : cacheRoots()) {
+            Path dir;
+            try {
+                dir = EmbeddedLibraryCache.prepare(root.path(), root.mustBePrivate(), libraries);
+            } catch (IOException e) {
+                // Our refusals are plain IOExceptions with a full sentence; the JDK's (AccessDenied, ...) need their type.
+                tried.add("embedded: cannot use the cache " + root.path() + " (" + root.origin() + "): "
+                        + (e.getClass() == IOException.class ? e.getMessage() : e.toString()));
+                continue;
+            }
+            Path core = dir.resolve(EMBEDDED_HDF5);
+            try {
+                System.load(core.toString());
+            } catch (UnsatisfiedLinkError e) {
+                tried.add("embedded: cannot load from the cache " + dir + " (" + root.origin() + "): " + e.getMessage()
+                        + (String.valueOf(e.getMessage()).contains("failed to map segment")
+                                ? " (is that filesystem mounted noexec?)" : ""));
+                continue;
+            }
+            // libhdf5 is in the process now, from this directory: its partner must come from the same one.
+            Path hl = dir.resolve(EMBEDDED_HDF5_HL);
+            systemLoad(hl, Source.EMBEDDED);
+            return new Loaded(core, hl, Source.EMBEDDED);
+        }
+        return null;
     }
+
+    /** The two embedded libraries with their identities, or null when the artifact is absent. */
+    private static List<EmbeddedLibraryCache.Library> embeddedLibraries() throws IOException {
+        ClassLoader loader = NativeLibraryLoader.class.getClassLoader();
+        List<EmbeddedLibraryCache.Library> libraries = new ArrayList<>();
+        for (String name : List.of(EMBEDDED_HDF5, EMBEDDED_HDF5_HL)) {
+            // Not a package path (the hyphen), so a named module's resource is found here too.
+            URL url = loader.getResource(EMBEDDED_RESOURCE_DIR + name);
+            if (url == null) return null;
+            libraries.add(new EmbeddedLibraryCache.Library(name, url, EmbeddedLibraryCache.identify(url)));
+        }
+        return libraries;
+    }
+
+    /** A candidate cache directory and why it is one. */
+    record CacheRoot(Path path, String origin, boolean mustBePrivate) {}
 
     /**
-     * Content-addressed and atomic: the file appears whole or not at all, so JVMs starting at once
-     * either see a finished copy or each rename an identical one over it.
+     * The setting ({@value #CACHE_PROPERTY} / {@value #CACHE_ENV}) alone when given, like the library
+     * setting: a directory chosen on purpose is not silently replaced by another. Otherwise
+     * $XDG_CACHE_HOME/h5image (else ~/.cache/h5image), then a per-user directory under java.io.tmpdir.
      */
-    static Path install(Path dir, String name, byte[] bytes) throws IOException {
-        Path target = dir.resolve(name);
-        // Same size is not same content: a truncated-and-padded or tampered copy must not be loaded.
-        // The bytes are already in memory, so a full compare costs one read of a few MB.
-        if (Files.isRegularFile(target, LinkOption.NOFOLLOW_LINKS) && Files.size(target) == bytes.length
-                && Arrays.equals(Files.readAllBytes(target), bytes)) {
-            return target;
+    static List<CacheRoot> cacheRoots() {
+        String setting = System.getProperty(CACHE_PROPERTY);
+        String origin = "-D" + CACHE_PROPERTY;
+        if (setting == null || setting.isBlank()) {
+            setting = System.getenv(CACHE_ENV);
+            origin = CACHE_ENV;
         }
-        Path temp = Files.createTempFile(dir, name, ".part");
-        try {
-            Files.write(temp, bytes);
-            try {
-                Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING);
-            }
-        } finally {
-            Files.deleteIfExists(temp);
+        if (setting != null && !setting.isBlank()) {
+            return List.of(new CacheRoot(Path.of(setting.trim()).toAbsolutePath(), origin, false));
         }
-        return target;
-    }
-
-    /** $XDG_CACHE_HOME/h5image, else ~/.cache/h5image; then a per-user directory under java.io.tmpdir. */
-    private static List<Path> cacheRoots() {
         String xdg = System.getenv("XDG_CACHE_HOME");
         Path base = xdg != null && !xdg.isBlank()
                 ? Path.of(xdg) : Path.of(System.getProperty("user.home"), ".cache");
-        return List.of(base.resolve("h5image"), tempRoot());
-    }
-
-    private static Path tempRoot() {
-        return Path.of(System.getProperty("java.io.tmpdir"),
+        Path temp = Path.of(System.getProperty("java.io.tmpdir"),
                 "h5image-" + System.getProperty("user.name").toLowerCase(Locale.ROOT));
-    }
-
-    /**
-     * Creates {@code dir} as rwx------ unless it exists, then insists it is private. java.io.tmpdir is
-     * shared, so anyone can pre-create h5image-&lt;user&gt; (or a symbolic link by that name) and plant a
-     * library in it that this JVM would then load.
-     */
-    private static void createPrivateDirectory(Path dir) throws IOException {
-        try {
-            Files.createDirectory(dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
-        } catch (FileAlreadyExistsException raced) {
-            // made earlier, or by another JVM (or someone else: the check below decides)
-        }
-        checkPrivateDirectory(dir);
-    }
-
-    /**
-     * Throws unless {@code dir} is a real directory (not a symbolic link, which its owner could re-point
-     * after this check), owned by the current user and not writable by group or others.
-     */
-    static void checkPrivateDirectory(Path dir) throws IOException {
-        PosixFileAttributes attributes;
-        try {
-            attributes = Files.readAttributes(dir, PosixFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
-        } catch (UnsupportedOperationException e) {
-            throw new IOException(dir + " has no POSIX owner and permissions to check", e);
-        }
-        if (!attributes.isDirectory()) {
-            throw new IOException(dir + " is not a directory" + (attributes.isSymbolicLink() ? " but a symbolic link" : "")
-                    + "; refusing it (remove it to let h5image create it)");
-        }
-        String user = System.getProperty("user.name");
-        String owner = attributes.owner().getName();
-        if (!owner.equals(user)) {
-            throw new IOException(dir + " is owned by " + owner + ", not by the current user " + user
-                    + "; refusing it, since its owner could plant a library there");
-        }
-        if (attributes.permissions().contains(PosixFilePermission.GROUP_WRITE)
-                || attributes.permissions().contains(PosixFilePermission.OTHERS_WRITE)) {
-            throw new IOException(dir + " is writable by group or others ("
-                    + PosixFilePermissions.toString(attributes.permissions())
-                    + "); refusing it, since they could plant a library there (chmod go-w it, or remove it)");
-        }
-    }
-
-    private static String contentHash(byte[] first, byte[] second) {
-        try {
-            MessageDigest sha = MessageDigest.getInstance("SHA-256");
-            sha.update(first);
-            sha.update(second);
-            return HexFormat.of().formatHex(sha.digest(), 0, 8);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is missing from this JDK", e);
-        }
+        return List.of(new CacheRoot(base.resolve("h5image"), "the user cache", false),
+                new CacheRoot(temp, "the temp directory", true));
     }
 }

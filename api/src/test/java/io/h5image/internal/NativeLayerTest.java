@@ -8,6 +8,7 @@ import io.h5image.NdArray;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
+import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.SymbolLookup;
 import java.nio.file.Files;
@@ -20,6 +21,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.stream.Stream;
 
+import static io.h5image.bindings.hdf5_h.*;
 import static org.junit.jupiter.api.Assertions.*;
 
 class NativeLayerTest {
@@ -54,20 +56,20 @@ class NativeLayerTest {
     @Test
     void noIdentifierLeaksOnSuccessOrFailure() {
         H5Image.deserialize(H5Image.serialize(new int[] {1})); // warm up: predefined types exist from here on
-        long baseline = Hdf5.openIdentifierCount();
+        Hdf5.OpenIdentifiers baseline = Hdf5.openIdentifiers();
         ImageTemplates.setEnabled(false);
         try {
             MemorySegment image = H5Image.serialize(new double[10][10]);
             H5Image.deserialize(image);
             H5Image.serializeToBytes(new boolean[3], ImageOptions.defaults().deflate(1));
             H5Image.inspect(image);
-            assertEquals(baseline, Hdf5.openIdentifierCount(), "identifiers leaked on success");
+            assertEquals(baseline, Hdf5.openIdentifiers(), "identifiers leaked on success");
             assertThrows(H5Exception.class, () -> H5Image.deserialize(image, "missing"));
-            assertEquals(baseline, Hdf5.openIdentifierCount(), "identifiers leaked after a missing dataset");
+            assertEquals(baseline, Hdf5.openIdentifiers(), "identifiers leaked after a missing dataset");
             byte[] corrupt = H5Image.serializeToBytes(new double[10][10]);
             Arrays.fill(corrupt, 48, 600, (byte) 7);
             assertThrows(H5Exception.class, () -> H5Image.deserialize(corrupt));
-            assertEquals(baseline, Hdf5.openIdentifierCount(), "identifiers leaked after a corrupt image");
+            assertEquals(baseline, Hdf5.openIdentifiers(), "identifiers leaked after a corrupt image");
             byte[] fletcher = H5Image.serializeToBytes(new double[512], ImageOptions.defaults().fletcher32(true));
             fletcher[fletcher.length - 100] ^= 1;
             try {
@@ -75,10 +77,60 @@ class NativeLayerTest {
             } catch (H5Exception expected) {
                 // either the chunk or the metadata was hit; both must leave nothing open
             }
-            assertEquals(baseline, Hdf5.openIdentifierCount(), "identifiers leaked after a failed read");
+            assertEquals(baseline, Hdf5.openIdentifiers(), "identifiers leaked after a failed read");
         } finally {
             ImageTemplates.setEnabled(true);
         }
+    }
+
+    /** The counter above must see a leak, or the test above proves nothing (it once counted 0 always). */
+    @Test
+    void theLeakCounterSeesAFileAndADatasetLeftOpen() {
+        Hdf5.OpenIdentifiers baseline = Hdf5.openIdentifiers();
+        MemorySegment image = H5Image.serialize(new int[] {1, 2, 3}, Arena.ofAuto());
+        long file;
+        long dataset;
+        Hdf5.lock();
+        try (Arena arena = Arena.ofConfined()) {
+            // Raw identifiers, deliberately not wrapped in a Handle: only libhdf5's own count can see them.
+            file = H5LTopen_file_image(image, image.byteSize(), H5LT_FILE_IMAGE_DONT_COPY() | H5LT_FILE_IMAGE_DONT_RELEASE());
+            dataset = H5Dopen2(file, arena.allocateFrom("data"), H5P_DEFAULT());
+            assertTrue(file >= 0 && dataset >= 0, "could not open the image to leak it");
+        } finally {
+            Hdf5.unlock();
+        }
+        try {
+            Hdf5.OpenIdentifiers leaking = Hdf5.openIdentifiers();
+            assertEquals(baseline.inFiles() + 2, leaking.inFiles(), "a file and a dataset left open must count");
+            assertNotEquals(baseline, leaking);
+        } finally {
+            Hdf5.lock();
+            try {
+                H5Dclose(dataset);
+                H5Fclose(file);
+            } finally {
+                Hdf5.unlock();
+            }
+        }
+        assertEquals(baseline, Hdf5.openIdentifiers(), "closing them must bring the count back");
+    }
+
+    /** Dataspaces and property lists are invisible to H5Fget_obj_count: the Handle count must see them. */
+    @Test
+    void theLeakCounterSeesADataspaceLeftOpen() {
+        Hdf5.OpenIdentifiers baseline = Hdf5.openIdentifiers();
+        Handle space;
+        Hdf5.lock();
+        try {
+            space = Handle.of(H5Screate(H5S_SCALAR()), Handle.Kind.DATASPACE, "H5Screate");
+        } finally {
+            Hdf5.unlock();
+        }
+        Hdf5.OpenIdentifiers leaking = Hdf5.openIdentifiers();
+        assertEquals(baseline.handles() + 1, leaking.handles(), "a dataspace left open must count");
+        assertNotEquals(baseline, leaking);
+        space.close();
+        assertEquals(baseline, Hdf5.openIdentifiers(), "closing it must bring the count back");
     }
 
     @Test
