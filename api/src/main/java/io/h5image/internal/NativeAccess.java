@@ -38,9 +38,10 @@ final class NativeAccess {
     }
 
     static NativeLibraryException denied(IllegalCallerException refusal) {
+        boolean named = NativeAccess.class.getModule().isNamed();
         return new NativeLibraryException("cannot use libhdf5: this JVM denies native access to h5image ("
                 + refusal.getMessage() + "). Fix: run java with " + flag()
-                + (NativeAccess.class.getModule().isNamed() ? "" : " (on the module path: --enable-native-access=io.h5image,io.h5image.bindings)")
-                + ", or add 'Enable-Native-Access: ALL-UNNAMED' to the manifest of an executable jar.", refusal);
+                + (named ? "" : ", or give an executable jar the manifest entry 'Enable-Native-Access: ALL-UNNAMED'")
+                + ".", refusal);
     }
 }

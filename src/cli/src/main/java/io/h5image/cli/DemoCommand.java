@@ -19,6 +19,7 @@ import java.lang.foreign.SegmentAllocator;
 import java.lang.foreign.ValueLayout;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
@@ -60,7 +61,7 @@ final class DemoCommand implements Callable<Integer> {
     CommandSpec spec;
 
     @Option(names = "--out", paramLabel = "FILE",
-            description = "where to write the image (default: h5image-demo.h5 in the temp directory)")
+            description = "where to write the image and keep it (default: a new temporary file, deleted at exit)")
     Path out;
 
     @Option(names = "--rounds", paramLabel = "N", defaultValue = "200",
@@ -78,7 +79,7 @@ final class DemoCommand implements Callable<Integer> {
         if (warmup < 0) throw new CommandLine.ParameterException(spec.commandLine(), "--warmup must not be negative");
         PrintWriter stdout = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        Path file = out != null ? out : Path.of(System.getProperty("java.io.tmpdir"), "h5image-demo.h5");
+        Path file = out;
 
         LibraryInfo library = H5Image.library();
         double[][] array = values();
@@ -128,11 +129,19 @@ final class DemoCommand implements Callable<Integer> {
 
             stdout.println();
             try {
+                // A fixed name in the shared temp directory could be a link someone planted there: a
+                // fresh, unpredictable file (created exclusively, owner-only) cannot.
+                if (file == null) {
+                    file = Files.createTempFile("h5image-demo-", ".h5");
+                    file.toFile().deleteOnExit();
+                }
                 write(image, file);
             } catch (IOException e) {
-                return fail(stdout, err, "cannot write " + file + ": " + InspectCommand.ioReason(e), Main.USAGE);
+                return fail(stdout, err, "cannot write " + (file != null ? file : "a temporary file") + ": "
+                        + InspectCommand.ioReason(e), Main.USAGE);
             }
-            stdout.printf(Locale.ROOT, "wrote %s (%,d bytes)%n", file, image.byteSize());
+            stdout.printf(Locale.ROOT, "wrote %s (%,d bytes%s)%n", file, image.byteSize(),
+                    out == null ? ", deleted at exit; --out FILE keeps one" : "");
         }
 
         List<String> failures = new ArrayList<>();

@@ -46,7 +46,7 @@ final class InfoCommand implements Callable<Integer> {
                 : System.getenv(LibraryInfo.ENV) != null && !System.getenv(LibraryInfo.ENV).isBlank()
                 ? LibraryInfo.ENV + "=" + System.getenv(LibraryInfo.ENV) : null;
         return switch (source) {
-            case EMBEDDED -> name + " (carried in org.bytedeco:hdf5, extracted to a per-user cache"
+            case EMBEDDED -> name + " (io.h5image:h5image-libhdf5, extracted to a per-user cache"
                     + (setting != null ? "; " + setting : "; the default") + ")";
             case SYSTEM, EXPLICIT -> name + (setting != null ? " (" + setting + ")" : "");
         };

@@ -54,10 +54,11 @@ public final class Main implements Runnable {
         return cli;
     }
 
-    /** No subcommand: say what there is instead of doing nothing. */
+    /** No subcommand is bad usage (exit 2, as the help says): say what there is, on stderr. */
     @Override
     public void run() {
-        spec.commandLine().usage(spec.commandLine().getOut());
+        // picocli prints the message and the usage to stderr and exits with 2 for this.
+        throw new CommandLine.ParameterException(spec.commandLine(), "a command is missing (info, demo, inspect or help)");
     }
 
     /** h5image's own failures are expected outcomes with a message for the user, not bugs: no stack trace. */

@@ -21,6 +21,33 @@ class DemoCommandTest {
     @TempDir
     Path dir;
 
+    /**
+     * demo once wrote to a fixed /tmp/h5image-demo.h5 and followed a link planted there. Now, with no
+     * --out, it writes a fresh temporary file: an old file or link at the old path is left alone.
+     */
+    @Test
+    void withoutOutItWritesAFreshTemporaryFileAndFollowsNoPlantedLink() throws IOException {
+        Path victim = Files.writeString(dir.resolve("victim.txt"), "precious");
+        Path oldPath = Path.of(System.getProperty("java.io.tmpdir"), "h5image-demo.h5");
+        boolean planted = false;
+        if (!Files.exists(oldPath, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+            Files.createSymbolicLink(oldPath, victim);
+            planted = true;
+        }
+        try {
+            Run run = Run.of("demo", "--rounds", "2", "--warmup", "1");
+            assertEquals(0, run.exitCode(), run::toString);
+            assertEquals("precious", Files.readString(victim), "the planted link was followed");
+            String wrote = run.out().lines().filter(l -> l.startsWith("wrote ")).findFirst().orElseThrow();
+            Path file = Path.of(wrote.substring("wrote ".length(), wrote.indexOf(" (")));
+            assertNotEquals(oldPath, file);
+            assertTrue(file.getFileName().toString().startsWith("h5image-demo-"), wrote);
+            assertTrue(wrote.contains("deleted at exit"), wrote);
+        } finally {
+            if (planted) Files.delete(oldPath);
+        }
+    }
+
     @Test
     void roundTripsTimesAndWritesAReadableFile() throws IOException {
         Path file = dir.resolve("demo.h5");

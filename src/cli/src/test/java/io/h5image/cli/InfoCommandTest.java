@@ -27,10 +27,11 @@ class InfoCommandTest {
     }
 
     @Test
-    void noCommandPrintsUsage() {
+    void noCommandPrintsUsageAndIsBadUsage() {
         Run run = Run.of();
-        assertEquals(0, run.exitCode(), run::toString);
-        assertTrue(run.out().contains("Commands:") && run.out().contains("inspect"), run::toString);
+        assertEquals(Main.USAGE, run.exitCode(), run::toString);
+        assertTrue(run.err().contains("a command is missing") && run.err().contains("Commands:")
+                && run.err().contains("inspect"), run::toString);
     }
 
     @Test
