@@ -7,7 +7,6 @@ import io.h5image.internal.ImageReader;
 import io.h5image.internal.ImageWriter;
 import io.h5image.internal.JavaArrays;
 import io.h5image.internal.Payload;
-import io.h5image.internal.SegmentPayload;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
@@ -199,9 +198,6 @@ public final class H5Image {
     }
 
     private static Payload payload(Object array) {
-        if (array instanceof NdArray nd) {
-            return new SegmentPayload(nd.segment(), nd.dtype(), nd.shape(), nd.order()); // segment(): closed fails here
-        }
-        return JavaArrays.payload(array);
+        return JavaArrays.of(array); // an NdArray's segment() fails here if its memory is closed
     }
 }

@@ -27,6 +27,10 @@ public final class NdArray {
     private final ByteOrder order;
     private final boolean view;
 
+    static {
+        io.h5image.internal.NdArrays.install(NdArray::new);
+    }
+
     NdArray(MemorySegment segment, DType dtype, long[] shape, ByteOrder order, boolean view) {
         this.segment = segment;
         this.dtype = dtype;

@@ -4,61 +4,97 @@ import io.h5image.bindings.H5FD_file_image_callbacks_t;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * The core driver's memory while an image is written, handed to libhdf5 through the file-image
- * callbacks: no {@code H5Fget_file_image} copy, no realloc. It is library-owned native memory,
- * reused per thread, never the caller's: callbacks are upcalls, and an upcall that throws ends the
- * JVM, so no caller code (an allocator) may run inside one. The finished image is copied from here
- * into the caller's memory; for contiguous data that is only the metadata, because libhdf5 never
- * writes the payload region (it is allocated early, with no fill).
+ * The memory of one in-memory HDF5 file, handed to the core driver through the file-image
+ * callbacks ({@code H5Pset_file_image_callbacks}). Each file's callbacks carry their own
+ * {@code udata}, a key into a registry, so any number of files can be open on any threads: nothing
+ * routes through a thread-local, and a file can be created on one thread and written on another.
+ * <ul>
+ * <li>{@link #growable}: a file h5image writes. The driver's buffer <em>is</em> the image (no
+ * {@code H5Fget_file_image} copy, no realloc by libhdf5): library-owned native memory that grows by
+ * doubling. Never the caller's memory: callbacks are upcalls, and an upcall that throws ends the
+ * JVM, so no caller code (an allocator) may run inside one.</li>
+ * <li>{@link #inPlace}: an image libhdf5 reads where it lies. Every allocation the driver asks for
+ * is answered with the image itself and every copy onto itself is skipped, which is what
+ * {@code H5LTopen_file_image(DONT_COPY | DONT_RELEASE)} does, without libhdf5_hl's per-open leak
+ * (HDFGroup/hdf5#827) and without its unsynchronized image-name counter.</li>
+ * </ul>
+ * A callback never throws: a failure becomes NULL or -1 for libhdf5, and is kept for the message.
  */
-final class CoreDriverMemory {
+final class CoreDriverMemory implements AutoCloseable {
 
-    /** The callbacks struct, built once; the callbacks find this thread's buffer through {@link #CURRENT}. */
-    static final MemorySegment CALLBACKS;
-    private static final ThreadLocal<CoreDriverMemory> CURRENT = new ThreadLocal<>();
-    /** Kept per thread for the next image, up to this size (larger ones are left to the GC). */
-    private static final long KEEP_AT_MOST = 64L << 20;
-    private static final ThreadLocal<MemorySegment> REUSED = new ThreadLocal<>();
     /** Images are handed out aligned for any element type and for vector loads. */
     static final long ALIGNMENT = 64;
+    /** Kept per thread for the next image written by {@code H5Image.serialize}, up to this size. */
+    private static final long KEEP_AT_MOST = 64L << 20;
+    private static final ThreadLocal<MemorySegment> REUSED = new ThreadLocal<>();
 
-    static {
-        CALLBACKS = Hdf5.GLOBAL.allocate(H5FD_file_image_callbacks_t.layout());
-        H5FD_file_image_callbacks_t.image_malloc(CALLBACKS,
-                H5FD_file_image_callbacks_t.image_malloc.allocate((size, op, udata) -> growCurrent(size), Hdf5.GLOBAL));
-        H5FD_file_image_callbacks_t.image_realloc(CALLBACKS,
-                H5FD_file_image_callbacks_t.image_realloc.allocate((ptr, size, op, udata) -> growCurrent(size), Hdf5.GLOBAL));
-        H5FD_file_image_callbacks_t.image_memcpy(CALLBACKS,
-                H5FD_file_image_callbacks_t.image_memcpy.allocate(CoreDriverMemory::copy, Hdf5.GLOBAL));
-        H5FD_file_image_callbacks_t.image_free(CALLBACKS,
-                H5FD_file_image_callbacks_t.image_free.allocate((ptr, op, udata) -> 0, Hdf5.GLOBAL));
-        H5FD_file_image_callbacks_t.udata_copy(CALLBACKS, MemorySegment.NULL);
-        H5FD_file_image_callbacks_t.udata_free(CALLBACKS, MemorySegment.NULL);
-        H5FD_file_image_callbacks_t.udata(CALLBACKS, MemorySegment.NULL);
+    private static final ConcurrentHashMap<Long, CoreDriverMemory> REGISTRY = new ConcurrentHashMap<>();
+    private static final AtomicLong KEYS = new AtomicLong();
+
+    /** The callbacks struct with a NULL udata; each file gets a copy carrying its own key. Built on first use. */
+    private static final class Callbacks {
+        static final MemorySegment TEMPLATE = Hdf5.GLOBAL.allocate(H5FD_file_image_callbacks_t.layout());
+
+        static {
+            H5FD_file_image_callbacks_t.image_malloc(TEMPLATE, H5FD_file_image_callbacks_t.image_malloc.allocate(
+                    (size, op, udata) -> find(udata).allocate(size), Hdf5.GLOBAL));
+            H5FD_file_image_callbacks_t.image_realloc(TEMPLATE, H5FD_file_image_callbacks_t.image_realloc.allocate(
+                    (ptr, size, op, udata) -> find(udata).reallocate(size), Hdf5.GLOBAL));
+            H5FD_file_image_callbacks_t.image_memcpy(TEMPLATE, H5FD_file_image_callbacks_t.image_memcpy.allocate(
+                    (dest, src, size, op, udata) -> find(udata).copy(dest, src, size), Hdf5.GLOBAL));
+            H5FD_file_image_callbacks_t.image_free(TEMPLATE, H5FD_file_image_callbacks_t.image_free.allocate(
+                    (ptr, op, udata) -> 0, Hdf5.GLOBAL));
+            // The udata is a key, not memory: libhdf5 may copy and free it as often as it likes.
+            H5FD_file_image_callbacks_t.udata_copy(TEMPLATE, H5FD_file_image_callbacks_t.udata_copy.allocate(
+                    udata -> udata, Hdf5.GLOBAL));
+            H5FD_file_image_callbacks_t.udata_free(TEMPLATE, H5FD_file_image_callbacks_t.udata_free.allocate(
+                    udata -> 0, Hdf5.GLOBAL));
+        }
     }
 
+    /** Answers every callback of an unknown key with failure. */
+    private static final CoreDriverMemory NONE = new CoreDriverMemory(null, false);
+
+    private final long key;
+    /** In place: the image. Growable: the current buffer. */
     private MemorySegment buffer;
+    private final boolean growable;
     /** The largest size the driver asked for: it wrote nothing at or beyond this. */
     private long requested;
     private Throwable failure;
 
-    private CoreDriverMemory(long capacity) {
+    private CoreDriverMemory(MemorySegment buffer, boolean growable) {
+        this.buffer = buffer;
+        this.growable = growable;
+        this.key = buffer == null ? -1 : KEYS.incrementAndGet();
+        if (buffer != null) REGISTRY.put(key, this);
+    }
+
+    /** Memory for a file h5image writes, starting at {@code capacity} bytes (reusing this thread's last buffer if it is big enough). */
+    static CoreDriverMemory growable(long capacity) {
         MemorySegment reused = REUSED.get();
-        buffer = reused != null && reused.byteSize() >= capacity ? reused : fresh(capacity);
+        if (reused != null && reused.byteSize() >= capacity) {
+            REUSED.remove();
+            return new CoreDriverMemory(reused, true);
+        }
+        return new CoreDriverMemory(fresh(capacity), true);
     }
 
-    /** Makes a buffer of at least {@code capacity} bytes current for this thread's next file create. */
-    static CoreDriverMemory begin(long capacity) {
-        CoreDriverMemory memory = new CoreDriverMemory(capacity);
-        CURRENT.set(memory);
-        return memory;
+    /** {@code image} for libhdf5 to read in place; it must be native and outlive the file. */
+    static CoreDriverMemory inPlace(MemorySegment image) {
+        return new CoreDriverMemory(image, false);
     }
 
-    void end() {
-        CURRENT.remove();
-        if (buffer.byteSize() <= KEEP_AT_MOST) REUSED.set(buffer);
+    /** The callbacks for this file (in {@code arena}: libhdf5 copies them into the property list). */
+    MemorySegment callbacks(Arena arena) {
+        MemorySegment own = arena.allocate(H5FD_file_image_callbacks_t.layout());
+        MemorySegment.copy(Callbacks.TEMPLATE, 0, own, 0, own.byteSize());
+        H5FD_file_image_callbacks_t.udata(own, MemorySegment.ofAddress(key));
+        return own;
     }
 
     /** The bytes the driver wrote (it never writes at or past the largest size it asked for). */
@@ -71,17 +107,34 @@ final class CoreDriverMemory {
         return failure;
     }
 
+    /** No callback reaches this file's memory any more; a growable buffer may serve this thread's next image. */
+    @Override
+    public void close() {
+        if (key < 0 || REGISTRY.remove(key) == null) return;
+        if (growable && buffer.byteSize() <= KEEP_AT_MOST) REUSED.set(buffer);
+    }
+
+    private static CoreDriverMemory find(MemorySegment udata) {
+        CoreDriverMemory memory = REGISTRY.get(udata.address());
+        return memory != null ? memory : NONE;
+    }
+
     private static MemorySegment fresh(long capacity) {
         return Arena.ofAuto().allocate(Math.max(capacity, 16 * 1024), ALIGNMENT);
     }
 
     /** An upcall: NULL (libhdf5's "out of memory") instead of any exception. */
-    private static MemorySegment growCurrent(long size) {
-        CoreDriverMemory memory = CURRENT.get();
-        return memory == null ? MemorySegment.NULL : memory.grow(size);
+    private MemorySegment allocate(long size) {
+        if (buffer == null) return MemorySegment.NULL;
+        if (!growable) {
+            // Every copy of the image (property list set/copy, file open) is the image itself.
+            return size == buffer.byteSize() ? buffer : MemorySegment.NULL;
+        }
+        return reallocate(size);
     }
 
-    private MemorySegment grow(long size) {
+    private MemorySegment reallocate(long size) {
+        if (buffer == null || !growable) return MemorySegment.NULL;
         try {
             if (size > buffer.byteSize()) {
                 MemorySegment bigger = fresh(Math.max(size, buffer.byteSize() * 2));
@@ -96,11 +149,14 @@ final class CoreDriverMemory {
         }
     }
 
-    private static MemorySegment copy(MemorySegment dest, MemorySegment src, long size, int op, MemorySegment udata) {
+    private MemorySegment copy(MemorySegment dest, MemorySegment src, long size) {
         try {
+            if (dest.address() == src.address()) return dest; // the image onto itself: nothing to do
+            if (!growable) return MemorySegment.NULL;
             MemorySegment.copy(src.reinterpret(size), 0, dest.reinterpret(size), 0, size);
             return dest;
         } catch (Throwable e) {
+            failure = e;
             return MemorySegment.NULL;
         }
     }

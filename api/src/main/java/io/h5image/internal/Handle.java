@@ -24,7 +24,8 @@ final class Handle implements AutoCloseable {
         DATASPACE(id -> H5Sclose(id)),
         DATATYPE(id -> H5Tclose(id)),
         PROPERTY_LIST(id -> H5Pclose(id)),
-        OBJECT(id -> H5Oclose(id));
+        OBJECT(id -> H5Oclose(id)),
+        ATTRIBUTE(id -> H5Aclose(id));
 
         final LongToIntFunction close;
 

@@ -157,6 +157,27 @@ public final class Hdf5 {
     }
 
     static List<H5ErrorRecord> takeErrorStack() {
+        return takeFailure().records();
+    }
+
+    /**
+     * HDF5's error stack with the major and minor error codes of each record, which is what
+     * classification looks at ({@link Errors}): the codes, never the message text.
+     */
+    record Failure(List<H5ErrorRecord> records, long[] majors, long[] minors) {
+        boolean hasMinor(long code) {
+            for (long minor : minors) if (minor == code) return true;
+            return false;
+        }
+
+        boolean hasMajor(long code) {
+            for (long major : majors) if (major == code) return true;
+            return false;
+        }
+    }
+
+    /** Captures and clears HDF5's error stack with its codes; call right after the failed call, holding the lock. */
+    static Failure takeFailure() {
         List<RawError> raw = new ArrayList<>();
         WALKING.set(raw);
         try {
@@ -167,12 +188,17 @@ public final class Hdf5 {
         }
         // Message lookups are API calls that would clear the stack, so they happen after the walk.
         List<H5ErrorRecord> records = new ArrayList<>(raw.size());
-        for (RawError e : raw) {
+        long[] majors = new long[raw.size()];
+        long[] minors = new long[raw.size()];
+        for (int i = 0; i < raw.size(); i++) {
+            RawError e = raw.get(i);
             records.add(new H5ErrorRecord(e.function(), message(e.major()), message(e.minor()), e.description(),
                     e.file(), e.line()));
+            majors[i] = e.major();
+            minors[i] = e.minor();
         }
         H5Eclear2(H5E_DEFAULT());
-        return records;
+        return new Failure(records, majors, minors);
     }
 
     /** An upcall: it must never throw (that would end the JVM), so a failure just stops the walk. */

@@ -28,19 +28,17 @@ public final class ImageInspector {
 
     public static List<DatasetInfo> datasets(MemorySegment image) {
         Superblock.requireSignature(image);
-        try (Arena arena = Arena.ofConfined()) {
-            MemorySegment nativeImage = ImageFile.nativeImage(image, arena);
-            Hdf5.lock();
-            try (ImageFile file = ImageFile.open(nativeImage);
-                 Handle root = Handle.of(H5Gopen2(file.id(), arena.allocateFrom("/"), H5P_DEFAULT()), Handle.Kind.GROUP, "H5Gopen2(/)")) {
-                List<DatasetInfo> found = new ArrayList<>();
-                Set<Long> seen = new HashSet<>();
-                seen.add(address(root.id(), "/", arena));
-                walk(file, root.id(), "", found, seen, arena);
-                return found;
-            } finally {
-                Hdf5.unlock();
-            }
+        try (NativeFile file = NativeFile.open(image, null, "the " + image.byteSize() + "-byte image")) {
+            return file.call(f -> {
+                try (Arena arena = Arena.ofConfined();
+                     Handle root = Handle.of(H5Gopen2(f.id(), arena.allocateFrom("/"), H5P_DEFAULT()), Handle.Kind.GROUP, "H5Gopen2(/)")) {
+                    List<DatasetInfo> found = new ArrayList<>();
+                    Set<Long> seen = new HashSet<>();
+                    seen.add(address(root.id(), "/", arena));
+                    walk(f, root.id(), "", found, seen, arena);
+                    return found;
+                }
+            });
         }
     }
 
@@ -50,7 +48,7 @@ public final class ImageInspector {
         return H5O_info1_t.addr(info);
     }
 
-    private static void walk(ImageFile file, long group, String prefix, List<DatasetInfo> found, Set<Long> seen, Arena arena) {
+    private static void walk(NativeFile file, long group, String prefix, List<DatasetInfo> found, Set<Long> seen, Arena arena) {
         MemorySegment info = arena.allocate(H5G_info_t.layout());
         Hdf5.check(H5Gget_info(group, info), "H5Gget_info(" + prefix + ")");
         long links = H5G_info_t.nlinks(info);
@@ -62,7 +60,7 @@ public final class ImageInspector {
             Hdf5.check(H5Lget_name_by_idx(group, dot, H5_INDEX_NAME(), H5_ITER_INC(), i, name, length + 1, H5P_DEFAULT()),
                     "H5Lget_name_by_idx(" + prefix + ")");
             String path = prefix + name.getString(0);
-            try (Handle object = file.openObjectOrNull(group, name)) {
+            try (Handle object = openObjectOrNull(file, group, name)) {
                 if (object == null || !seen.add(address(object.id(), path, arena))) continue;
                 int type = H5Iget_type(object.id());
                 if (type == H5I_GROUP()) {
@@ -72,6 +70,17 @@ public final class ImageInspector {
                 }
             }
         }
+    }
+
+    /** The object {@code name} in {@code group}, or null when it cannot be opened (a dangling or external link). */
+    private static Handle openObjectOrNull(NativeFile file, long group, MemorySegment name) {
+        long id = H5Oopen(group, name, file.linkAccess());
+        if (id < 0) {
+            NativeFile.takeRefusedLink();
+            Hdf5.takeErrorStack();
+            return null;
+        }
+        return Handle.of(id, Handle.Kind.OBJECT, "H5Oopen");
     }
 
     private static DatasetInfo describe(long dataset, String path, Arena arena) {

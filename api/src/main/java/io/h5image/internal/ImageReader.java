@@ -11,7 +11,6 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.ByteOrder;
 import java.util.Arrays;
-import java.util.Locale;
 
 import static io.h5image.bindings.hdf5_h.*;
 
@@ -46,25 +45,31 @@ public final class ImageReader {
             }
         }
         Result result;
-        long payloadOffset;
-        try (Arena arena = Arena.ofConfined()) {
-            MemorySegment nativeImage = ImageFile.nativeImage(image, arena);
-            Hdf5.lock();
-            try (ImageFile file = ImageFile.open(nativeImage);
-                 Handle dataset = file.openDataset(path, arena)) {
-                Parsed parsed = parse(dataset, path, image.byteSize(), arena);
-                payloadOffset = parsed.viewOffset();
-                result = payloadOffset >= 0
-                        ? new Result(image.asSlice(payloadOffset, parsed.byteSize()), parsed.dtype(), parsed.shape(), parsed.order(), true)
-                        : new Result(readCopy(dataset, parsed, path, image.byteSize()), parsed.dtype(), parsed.shape(), ByteOrder.nativeOrder(), false);
-            } finally {
-                Hdf5.unlock();
-            }
+        try (NativeFile file = NativeFile.open(image, null, "the " + image.byteSize() + "-byte image")) {
+            result = file.call(f -> read(f, Paths.resolve("/", path)));
         }
         if (defaultDataset && result.view() && result.segment().byteSize() > 0) {
-            ImageTemplates.rememberRead(image, new ImageTemplates.WriteKey(result.dtype(), result.order(), result.shape()), payloadOffset);
+            ImageTemplates.rememberRead(image, new ImageTemplates.WriteKey(result.dtype(), result.order(), result.shape()),
+                    result.segment().address() - image.address());
         }
         return result;
+    }
+
+    /**
+     * Reads the dataset at absolute {@code path} of an open file, inside {@link NativeFile#call}:
+     * a slice of the image when the data is contiguous in an image that does not move, else a copy.
+     */
+    static Result read(NativeFile file, String path) {
+        try (Arena arena = Arena.ofConfined();
+             Handle dataset = H5Objects.open(file, path, H5Objects.Kind.DATASET)) {
+            MemorySegment source = file.viewSource();
+            Parsed parsed = parse(dataset, path, source == null ? Long.MAX_VALUE : source.byteSize(), arena);
+            if (parsed.viewOffset() >= 0 && source != null) {
+                return new Result(source.asSlice(parsed.viewOffset(), parsed.byteSize()), parsed.dtype(), parsed.shape(), parsed.order(), true);
+            }
+            return new Result(readCopy(dataset, parsed, path, file.imageSize() < 0 ? Long.MAX_VALUE / 2048 : file.imageSize()),
+                    parsed.dtype(), parsed.shape(), ByteOrder.nativeOrder(), false);
+        }
     }
 
     /** What libhdf5 says about a dataset; {@code viewOffset} is -1 unless the data can be viewed in place. */
@@ -172,11 +177,11 @@ public final class ImageReader {
         if (size == 0) return out;
         try (Handle memoryType = TypeMap.create(parsed.dtype(), ByteOrder.nativeOrder())) {
             if (H5Dread(dataset.id(), memoryType.id(), H5S_ALL(), H5S_ALL(), H5P_DEFAULT(), out) < 0) {
-                H5LibraryException cause = Hdf5.failure("H5Dread('" + path + "')");
-                String text = cause.getMessage().toLowerCase(Locale.ROOT);
-                String why = text.contains("checksum") || text.contains("fletcher")
-                        ? "a chunk failed its checksum (fletcher32): the image is corrupt"
-                        : "libhdf5 could not decode it: the image is truncated or corrupt, or uses a filter libhdf5 lacks";
+                Hdf5.Failure failure = Hdf5.takeFailure();
+                H5LibraryException cause = new H5LibraryException("H5Dread('" + path + "')", failure.records());
+                String why = failure.hasMajor(H5E_PLINE_g())
+                        ? "its filter pipeline failed (a chunk failed its checksum, could not be decoded, or needs a filter libhdf5 lacks)"
+                        : "libhdf5 could not read it: the image is truncated or corrupt";
                 throw new InvalidImageException("reading dataset '" + path + "' failed: " + why + "\n" + cause.getMessage(), cause);
             }
         }

@@ -116,7 +116,7 @@ public final class ImageWriter {
      * align beyond their element size, so alignment is dropped for them (views of heap images are
      * unaligned anyway).
      */
-    private static MemorySegment allocate(SegmentAllocator where, long size) {
+    static MemorySegment allocate(SegmentAllocator where, long size) {
         MemorySegment memory;
         try {
             memory = where.allocate(size, CoreDriverMemory.ALIGNMENT);
@@ -144,16 +144,11 @@ public final class ImageWriter {
         });
     }
 
-    /** Runs {@code work} under the lock with this thread's driver memory current, then releases both. */
+    /** Runs {@code work} under the lock with fresh (or this thread's reused) driver memory, then releases both. */
     private static <T> T withDriverMemory(long capacity, java.util.function.Function<CoreDriverMemory, T> work) {
         Hdf5.lock();
-        try {
-            CoreDriverMemory memory = CoreDriverMemory.begin(capacity);
-            try {
-                return work.apply(memory);
-            } finally {
-                memory.end();
-            }
+        try (CoreDriverMemory memory = CoreDriverMemory.growable(capacity)) {
+            return work.apply(memory);
         } finally {
             Hdf5.unlock();
         }
@@ -167,7 +162,7 @@ public final class ImageWriter {
              Handle fcpl = Handle.of(H5Pcreate(H5P_CLS_FILE_CREATE_ID_g()), Handle.Kind.PROPERTY_LIST, "H5Pcreate(file create)");
              Handle dcpl = Handle.of(H5Pcreate(H5P_CLS_DATASET_CREATE_ID_g()), Handle.Kind.PROPERTY_LIST, "H5Pcreate(dataset create)")) {
             Hdf5.check(H5Pset_fapl_core(fapl.id(), CORE_INCREMENT, false), "H5Pset_fapl_core");
-            Hdf5.check(H5Pset_file_image_callbacks(fapl.id(), CoreDriverMemory.CALLBACKS), "H5Pset_file_image_callbacks");
+            Hdf5.check(H5Pset_file_image_callbacks(fapl.id(), memory.callbacks(arena)), "H5Pset_file_image_callbacks");
             // Superblock v2 and checksummed object headers; 1.10 is the newest format both 1.10 and 1.14 write.
             Hdf5.check(H5Pset_libver_bounds(fapl.id(), H5F_LIBVER_V18(), H5F_LIBVER_V110()), "H5Pset_libver_bounds");
             Hdf5.check(H5Pset_obj_track_times(fcpl.id(), false), "H5Pset_obj_track_times(file)");

@@ -1,6 +1,7 @@
 package io.h5image.internal;
 
 import io.h5image.DType;
+import io.h5image.NdArray;
 import io.h5image.UnsupportedValueException;
 
 import java.lang.foreign.MemorySegment;
@@ -11,6 +12,14 @@ import java.util.Objects;
 /** Turns a Java primitive array of any rank (or a boxed scalar) into a {@link Payload}, rejecting ragged ones. */
 public final class JavaArrays {
     private JavaArrays() {}
+
+    /** {@link #payload}, or an {@link NdArray}'s own memory. */
+    public static Payload of(Object value) {
+        if (value instanceof NdArray nd) {
+            return new SegmentPayload(nd.segment(), nd.dtype(), nd.shape(), nd.order());
+        }
+        return payload(value);
+    }
 
     public static Payload payload(Object value) {
         Objects.requireNonNull(value, "array");

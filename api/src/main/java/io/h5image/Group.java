@@ -1,0 +1,70 @@
+package io.h5image;
+
+import java.util.List;
+
+/**
+ * A group of an HDF5 file: named links to datasets and other groups, reached by path as in h5py
+ * ({@code "a/b"} relative to this group, {@code "/a/b"} from the root). A group is a handle on a
+ * path in its file: it lives as long as the file is open, and every method throws
+ * {@link AlreadyClosedException} once the file is closed.
+ */
+public interface Group {
+
+    /** {@return this group's absolute path ("/" for the root)} */
+    String path();
+
+    /**
+     * Creates a group, and any missing groups along the path.
+     *
+     * @param path where, relative to this group or absolute
+     * @return the new group
+     * @throws IllegalArgumentException if something already exists at {@code path}
+     * @throws UnsupportedOperationException if the file was opened read-only
+     */
+    Group createGroup(String path);
+
+    /**
+     * Creates a dataset holding {@code data}, and any missing groups along the path (as h5py does).
+     *
+     * @param path where, relative to this group or absolute
+     * @param data what {@link H5Image#serialize(Object)} takes, or a {@code String} / {@code String[]}
+     *             (variable-length UTF-8, as h5py stores {@code str})
+     * @return the new dataset
+     * @throws UnsupportedValueException if {@code data} is not something h5image can store
+     * @throws IllegalArgumentException if something already exists at {@code path}
+     * @throws UnsupportedOperationException if the file was opened read-only
+     */
+    Dataset createDataset(String path, Object data);
+
+    /**
+     * The group at {@code path}.
+     *
+     * @param path relative to this group or absolute
+     * @return the group
+     * @throws NotFoundException if there is no group at {@code path} (nothing, or a dataset)
+     */
+    Group group(String path);
+
+    /**
+     * The dataset at {@code path}.
+     *
+     * @param path relative to this group or absolute
+     * @return the dataset
+     * @throws NotFoundException if there is no dataset at {@code path} (nothing, or a group)
+     */
+    Dataset dataset(String path);
+
+    /**
+     * Whether something (a group or a dataset) is at {@code path}.
+     *
+     * @param path relative to this group or absolute
+     * @return true if a link resolves there
+     */
+    boolean contains(String path);
+
+    /** {@return the names of this group's links, in creation order where the file tracks it, else by name} */
+    List<String> names();
+
+    /** {@return the attributes of this group} */
+    Attributes attributes();
+}

@@ -1,0 +1,181 @@
+package io.h5image;
+
+import io.h5image.internal.GroupNode;
+import io.h5image.internal.NativeFile;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.SegmentAllocator;
+import java.nio.channels.FileChannel;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * An HDF5 file in memory, and its root {@link Group}: create one and fill it, or open an image
+ * (h5image's, h5py's, C's) and read it.
+ *
+ * <pre>{@code
+ * try (H5File file = H5File.create()) {
+ *     file.createDataset("run/temperature", new double[] {21.5, 22.0});
+ *     file.group("run").attributes().put("units", "C");
+ *     byte[] image = file.toBytes();
+ * }
+ * try (H5File file = H5File.open(image)) {
+ *     NdArray t = file.dataset("run/temperature").read();   // a view of image
+ * }
+ * }</pre>
+ *
+ * <b>Lifetimes.</b> The file owns its native resources; closing it closes every group, dataset and
+ * attribute set it handed out (they throw {@link AlreadyClosedException} afterwards). An image you
+ * pass in stays yours: views of it live as long as its memory, not as long as the file. While an
+ * operation of this file reads your memory, your arena cannot close (closing a shared arena then
+ * fails with the JDK's {@link IllegalStateException}); after it has closed, operations throw
+ * {@link AlreadyClosedException}. Every method is thread-safe.
+ */
+public final class H5File implements Group, AutoCloseable {
+
+    private final NativeFile file;
+    private final Group root;
+
+    private H5File(NativeFile file) {
+        this.file = file;
+        this.root = new GroupNode(file, "/");
+    }
+
+    /** {@return a new, empty, writable file in memory} */
+    public static H5File create() {
+        return new H5File(NativeFile.create("a new in-memory H5File"));
+    }
+
+    /**
+     * Opens an image read-only, in place: libhdf5 reads {@code image} where it lies, and contiguous
+     * datasets read back as slices of it.
+     *
+     * @param image an HDF5 file image; it must stay open while the file is used
+     * @return the file
+     * @throws InvalidImageException if {@code image} is not a readable HDF5 image
+     */
+    public static H5File open(MemorySegment image) {
+        Objects.requireNonNull(image, "image");
+        return new H5File(NativeFile.open(image, null, "the H5File over a " + image.byteSize() + "-byte image"));
+    }
+
+    /**
+     * Opens an image in an array read-only. libhdf5 parses a native copy (it keeps the address across
+     * calls, which an array cannot give); contiguous datasets read back as slices of {@code image}.
+     *
+     * @param image an HDF5 file image
+     * @return the file
+     * @throws InvalidImageException if {@code image} is not a readable HDF5 image
+     */
+    public static H5File open(byte[] image) {
+        Objects.requireNonNull(image, "image");
+        return new H5File(NativeFile.open(MemorySegment.ofArray(image), null,
+                "the H5File over a " + image.length + "-byte array"));
+    }
+
+    /**
+     * Opens an HDF5 file on disk read-only by mapping it: opening costs what its metadata costs, not
+     * its size, and contiguous datasets read back as slices of the mapping, valid until this file closes.
+     *
+     * @param path an HDF5 file
+     * @return the file
+     * @throws UncheckedIOException if the file cannot be mapped
+     * @throws InvalidImageException if it is not a readable HDF5 file
+     */
+    public static H5File open(Path path) {
+        Objects.requireNonNull(path, "path");
+        Arena mapping = Arena.ofShared();
+        try (FileChannel channel = FileChannel.open(path, StandardOpenOption.READ)) {
+            MemorySegment image = channel.map(FileChannel.MapMode.READ_ONLY, 0, channel.size(), mapping);
+            return new H5File(NativeFile.open(image, mapping, "the H5File of " + path));
+        } catch (IOException e) {
+            mapping.close();
+            throw new UncheckedIOException("cannot map " + path + ": " + e.getMessage(), e);
+        } catch (RuntimeException e) {
+            if (mapping.scope().isAlive()) mapping.close();
+            throw e;
+        }
+    }
+
+    /**
+     * The finished image of a file being written: a complete HDF5 file, byte for byte what
+     * {@link #toBytes()} gives. The file stays open for more changes.
+     *
+     * @param where where the image goes; asked exactly once, for the exact size
+     * @return the image
+     * @throws UnsupportedOperationException if this file was opened read-only (its image is what you opened)
+     */
+    public MemorySegment toImage(SegmentAllocator where) {
+        Objects.requireNonNull(where, "where");
+        return file.image(where);
+    }
+
+    /** {@return the finished image of a file being written, in a new array} */
+    public byte[] toBytes() {
+        byte[][] result = new byte[1][];
+        file.image((size, alignment) -> {
+            if (size > Integer.MAX_VALUE - 8) {
+                throw new IllegalArgumentException("a " + size + "-byte image does not fit in a byte[]; use toImage");
+            }
+            result[0] = new byte[(int) size];
+            return MemorySegment.ofArray(result[0]);
+        });
+        return result[0];
+    }
+
+    /** Closes the file and everything it handed out; idempotent. Views of an image you passed in stay valid. */
+    @Override
+    public void close() {
+        file.close();
+    }
+
+    @Override
+    public String path() {
+        return "/";
+    }
+
+    @Override
+    public Group createGroup(String path) {
+        return root.createGroup(path);
+    }
+
+    @Override
+    public Dataset createDataset(String path, Object data) {
+        return root.createDataset(path, data);
+    }
+
+    @Override
+    public Group group(String path) {
+        return root.group(path);
+    }
+
+    @Override
+    public Dataset dataset(String path) {
+        return root.dataset(path);
+    }
+
+    @Override
+    public boolean contains(String path) {
+        return root.contains(path);
+    }
+
+    @Override
+    public List<String> names() {
+        return root.names();
+    }
+
+    @Override
+    public Attributes attributes() {
+        return root.attributes();
+    }
+
+    @Override
+    public String toString() {
+        return file.description();
+    }
+}

@@ -1,0 +1,115 @@
+package io.h5image.internal;
+
+import io.h5image.Attributes;
+import io.h5image.NotFoundException;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.util.Collections;
+import java.util.LinkedHashSet;
+import java.util.Objects;
+import java.util.Set;
+
+import static io.h5image.bindings.hdf5_h.*;
+
+/** The attributes of the object at an absolute path. Every method is one {@link NativeFile#call}. */
+final class AttributeSet implements Attributes {
+
+    private final NativeFile file;
+    private final String path;
+
+    AttributeSet(NativeFile file, String path) {
+        this.file = file;
+        this.path = path;
+    }
+
+    @Override
+    public void put(String name, Object value) {
+        Objects.requireNonNull(name, "name");
+        Objects.requireNonNull(value, "value");
+        if (name.isEmpty()) throw new IllegalArgumentException("an attribute name cannot be empty");
+        file.call(f -> {
+            f.requireWritable("set attribute '" + name + "' of '" + path + "'");
+            try (Arena arena = Arena.ofConfined();
+                 Values.Encoded encoded = Values.encode(value, arena);
+                 Handle object = openObject(f)) {
+                MemorySegment cName = arena.allocateFrom(name);
+                if (Hdf5.check(H5Aexists(object.id(), cName), "H5Aexists('" + name + "')") > 0) {
+                    Hdf5.check(H5Adelete(object.id(), cName), "H5Adelete('" + name + "')");
+                }
+                try (Handle attribute = Handle.of(H5Acreate2(object.id(), cName, encoded.fileType().id(), encoded.space().id(),
+                        H5P_DEFAULT(), H5P_DEFAULT()), Handle.Kind.ATTRIBUTE, "H5Acreate2('" + name + "' of '" + path + "')")) {
+                    if (encoded.buffer().byteSize() > 0) {
+                        Hdf5.check(H5Awrite(attribute.id(), encoded.memoryType().id(), encoded.buffer()), "H5Awrite('" + name + "')");
+                    }
+                }
+            }
+            return null;
+        });
+    }
+
+    @Override
+    public Object get(String name) {
+        Objects.requireNonNull(name, "name");
+        return file.call(f -> {
+            try (Arena arena = Arena.ofConfined();
+                 Handle object = openObject(f)) {
+                MemorySegment cName = arena.allocateFrom(name);
+                if (Hdf5.check(H5Aexists(object.id(), cName), "H5Aexists('" + name + "')") <= 0) {
+                    throw new NotFoundException(path, "'" + path + "' in " + f.description() + " has no attribute '" + name + "'");
+                }
+                String where = "attribute '" + name + "' of '" + path + "'";
+                try (Handle attribute = Handle.of(H5Aopen(object.id(), cName, H5P_DEFAULT()), Handle.Kind.ATTRIBUTE, "H5Aopen(" + where + ")");
+                     Handle type = Handle.of(H5Aget_type(attribute.id()), Handle.Kind.DATATYPE, "H5Aget_type(" + where + ")");
+                     Handle space = Handle.of(H5Aget_space(attribute.id()), Handle.Kind.DATASPACE, "H5Aget_space(" + where + ")")) {
+                    long limit = ImageReader.decodeLimit(f.imageSize() < 0 ? Long.MAX_VALUE / 2048 : f.imageSize());
+                    return Values.decode(type.id(), space.id(), where, limit,
+                            (memoryType, buffer) -> Hdf5.check(H5Aread(attribute.id(), memoryType, buffer), "H5Aread(" + where + ")"));
+                }
+            }
+        });
+    }
+
+    @Override
+    public Set<String> names() {
+        return file.call(f -> {
+            try (Arena arena = Arena.ofConfined();
+                 Handle object = openObject(f)) {
+                MemorySegment info = arena.allocate(io.h5image.bindings.H5O_info1_t.layout());
+                Hdf5.check(H5Oget_info1(object.id(), info), "H5Oget_info1('" + path + "')");
+                long count = io.h5image.bindings.H5O_info1_t.num_attrs(info);
+                Set<String> names = new LinkedHashSet<>();
+                MemorySegment dot = arena.allocateFrom(".");
+                // Creation order where the object tracks it (files h5image writes); else by name.
+                int index = H5_INDEX_CRT_ORDER();
+                for (long i = 0; i < count; i++) {
+                    long length = H5Aget_name_by_idx(object.id(), dot, index, H5_ITER_INC(), i, MemorySegment.NULL, 0, f.linkAccess());
+                    if (length < 0 && index == H5_INDEX_CRT_ORDER() && i == 0) {
+                        Hdf5.takeErrorStack();
+                        index = H5_INDEX_NAME();
+                        length = H5Aget_name_by_idx(object.id(), dot, index, H5_ITER_INC(), i, MemorySegment.NULL, 0, f.linkAccess());
+                    }
+                    if (length < 0) throw Hdf5.failure("H5Aget_name_by_idx('" + path + "', " + i + ")");
+                    MemorySegment name = arena.allocate(length + 1);
+                    Hdf5.check((int) Math.min(Integer.MAX_VALUE, H5Aget_name_by_idx(object.id(), dot, index, H5_ITER_INC(), i, name,
+                            length + 1, f.linkAccess())), "H5Aget_name_by_idx('" + path + "')");
+                    names.add(name.getString(0));
+                }
+                return Collections.unmodifiableSet(names);
+            }
+        });
+    }
+
+    private Handle openObject(NativeFile f) {
+        try (Arena arena = Arena.ofConfined()) {
+            long id = H5Oopen(f.id(), arena.allocateFrom(path), f.linkAccess());
+            if (id < 0) throw Errors.reading("H5Oopen('" + path + "')", Hdf5.takeFailure(), path);
+            return Handle.of(id, Handle.Kind.OBJECT, "H5Oopen('" + path + "')");
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "Attributes[" + path + " in " + file.description() + "]";
+    }
+}

@@ -1,0 +1,150 @@
+package io.h5image.internal;
+
+import io.h5image.Attributes;
+import io.h5image.Dataset;
+import io.h5image.Group;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.util.ArrayList;
+import java.util.List;
+
+import static io.h5image.bindings.hdf5_h.*;
+
+/** A group: its file and its absolute path. Every method is one {@link NativeFile#call}. */
+public final class GroupNode implements Group {
+
+    private final NativeFile file;
+    private final String path;
+
+    public GroupNode(NativeFile file, String path) {
+        this.file = file;
+        this.path = path;
+    }
+
+    @Override
+    public String path() {
+        return path;
+    }
+
+    @Override
+    public Group createGroup(String relative) {
+        String target = Paths.resolve(path, relative);
+        return file.call(f -> {
+            f.requireWritable("create group '" + target + "'");
+            try (Arena arena = Arena.ofConfined()) {
+                requireFree(f, target, arena);
+                createParents(f, target, arena);
+                createOne(f, target, arena);
+            }
+            return new GroupNode(f, target);
+        });
+    }
+
+    @Override
+    public Dataset createDataset(String relative, Object data) {
+        String target = Paths.resolve(path, relative);
+        java.util.Objects.requireNonNull(data, "data");
+        return file.call(f -> {
+            f.requireWritable("create dataset '" + target + "'");
+            try (Arena arena = Arena.ofConfined();
+                 Values.Encoded encoded = Values.encode(data, arena)) {
+                requireFree(f, target, arena);
+                createParents(f, target, arena);
+                DatasetNode.create(f, target, encoded, arena);
+            }
+            return new DatasetNode(f, target);
+        });
+    }
+
+    @Override
+    public Group group(String relative) {
+        String target = Paths.resolve(path, relative);
+        return file.call(f -> {
+            H5Objects.open(f, target, H5Objects.Kind.GROUP).close();
+            return new GroupNode(f, target);
+        });
+    }
+
+    @Override
+    public Dataset dataset(String relative) {
+        String target = Paths.resolve(path, relative);
+        return file.call(f -> {
+            H5Objects.open(f, target, H5Objects.Kind.DATASET).close();
+            return new DatasetNode(f, target);
+        });
+    }
+
+    @Override
+    public boolean contains(String relative) {
+        String target = Paths.resolve(path, relative);
+        return file.call(f -> {
+            try (Arena arena = Arena.ofConfined()) {
+                return H5Objects.exists(f, target, arena);
+            }
+        });
+    }
+
+    @Override
+    public List<String> names() {
+        return file.call(f -> {
+            try (Arena arena = Arena.ofConfined();
+                 Handle group = H5Objects.open(f, path, H5Objects.Kind.GROUP)) {
+                MemorySegment info = arena.allocate(io.h5image.bindings.H5G_info_t.layout());
+                Hdf5.check(H5Gget_info(group.id(), info), "H5Gget_info('" + path + "')");
+                long links = io.h5image.bindings.H5G_info_t.nlinks(info);
+                List<String> names = new ArrayList<>((int) Math.min(links, 1 << 16));
+                int index = tracksCreationOrder(group.id(), arena) ? H5_INDEX_CRT_ORDER() : H5_INDEX_NAME();
+                for (long i = 0; i < links; i++) names.add(H5Objects.linkName(group.id(), i, index, arena));
+                return List.copyOf(names);
+            }
+        });
+    }
+
+    /** Files h5image writes index links by creation order; others may not (then names come by name). */
+    private static boolean tracksCreationOrder(long group, Arena arena) {
+        try (Handle gcpl = Handle.of(H5Gget_create_plist(group), Handle.Kind.PROPERTY_LIST, "H5Gget_create_plist")) {
+            MemorySegment flags = arena.allocate(java.lang.foreign.ValueLayout.JAVA_INT);
+            Hdf5.check(H5Pget_link_creation_order(gcpl.id(), flags), "H5Pget_link_creation_order");
+            return (flags.get(java.lang.foreign.ValueLayout.JAVA_INT, 0) & H5P_CRT_ORDER_INDEXED()) != 0;
+        }
+    }
+
+    @Override
+    public Attributes attributes() {
+        return new AttributeSet(file, path);
+    }
+
+    /** Something at {@code target} already: creating there is the caller's mistake. */
+    static void requireFree(NativeFile f, String target, Arena arena) {
+        if (H5Objects.exists(f, target, arena)) {
+            throw new IllegalArgumentException("cannot create '" + target + "' in " + f.description() + ": something is there already");
+        }
+    }
+
+    /** Creates every missing group above {@code target}, each tracking creation order like the ones h5image creates. */
+    static void createParents(NativeFile f, String target, Arena arena) {
+        int end = 0;
+        while ((end = target.indexOf('/', end + 1)) > 0) {
+            String parent = target.substring(0, end);
+            if (H5Objects.exists(f, parent, arena)) {
+                H5Objects.open(f, parent, H5Objects.Kind.GROUP).close(); // a dataset cannot hold children
+            } else {
+                createOne(f, parent, arena);
+            }
+        }
+    }
+
+    private static void createOne(NativeFile f, String target, Arena arena) {
+        try (Handle gcpl = Handle.of(H5Pcreate(H5P_CLS_GROUP_CREATE_ID_g()), Handle.Kind.PROPERTY_LIST, "H5Pcreate(group create)")) {
+            Formats.groupCreate(gcpl.id());
+            Handle.of(H5Gcreate2(f.id(), arena.allocateFrom(target), H5P_DEFAULT(), gcpl.id(), H5P_DEFAULT()),
+                    Handle.Kind.GROUP, "H5Gcreate2('" + target + "')").close();
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "Group[" + path + " in " + file.description() + "]";
+    }
+}

@@ -1,0 +1,331 @@
+package io.h5image.internal;
+
+import io.h5image.AlreadyClosedException;
+import io.h5image.H5Exception;
+import io.h5image.InvalidImageException;
+import io.h5image.bindings.H5L_elink_traverse_t;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Function;
+
+import static io.h5image.bindings.hdf5_h.*;
+
+/**
+ * One open HDF5 file in memory, and the one owner of everything native behind it: the file
+ * identifier, the core driver's memory, property lists that refuse external links, and memory the
+ * file itself owns (a native copy of a {@code byte[]} image, a mapping).
+ * <p>
+ * Every operation goes through {@link #call}: the global lock, a check that the file is open
+ * (else {@link AlreadyClosedException}), and, for an image the caller owns, a {@link Pin} that keeps
+ * the caller's arena from closing while libhdf5 reads it. Closing takes the lock too, so no
+ * operation is ever half-way through when the file and its memory go. Objects inside the file
+ * (groups, datasets, attributes) are opened per operation and closed before it returns, so closing
+ * the file leaves nothing behind, and a group or dataset used afterwards fails like the file.
+ * <p>
+ * Images are untrusted: an image comes from elsewhere, so following an external link would read the
+ * local disk (any file the image names, even a FIFO that blocks forever). Those are refused.
+ */
+public final class NativeFile implements AutoCloseable {
+
+    /** Made on first use, under the lock: an upcall stub is a restricted method, and denied native access must surface from Hdf5. */
+    private static final class Callbacks {
+        static final MemorySegment REFUSE_EXTERNAL_LINKS = H5L_elink_traverse_t.allocate(NativeFile::refuse, Hdf5.GLOBAL);
+    }
+
+    /** The link the callback refused on this thread, for the error message. */
+    private static final ThreadLocal<String> REFUSED = new ThreadLocal<>();
+    /** The core driver treats two open files of one name as the same file: every file gets its own. */
+    private static final AtomicLong NAMES = new AtomicLong();
+
+    private final Handle file;
+    private final Handle datasetAccess;
+    private final Handle linkAccess;
+    private final CoreDriverMemory memory;
+    /** What libhdf5 reads, when the caller owns it (pinned per operation); null when this file owns its memory. */
+    private final MemorySegment callerMemory;
+    /** What views of contiguous data slice: the caller's segment or array, or memory this file owns. */
+    private final MemorySegment viewSource;
+    /** Memory this file owns, freed at close; null if none. */
+    private final Arena owned;
+    private final boolean writable;
+    private final String description;
+    private boolean closed;
+
+    private NativeFile(Handle file, Handle datasetAccess, Handle linkAccess, CoreDriverMemory memory,
+                       MemorySegment callerMemory, MemorySegment viewSource, Arena owned, boolean writable, String description) {
+        this.file = file;
+        this.datasetAccess = datasetAccess;
+        this.linkAccess = linkAccess;
+        this.memory = memory;
+        this.callerMemory = callerMemory;
+        this.viewSource = viewSource;
+        this.owned = owned;
+        this.writable = writable;
+        this.description = description;
+    }
+
+    /**
+     * Opens {@code image} read-only, where it lies. A native segment is read in place (and pinned
+     * per operation); a heap segment gets a native copy this file owns, because libhdf5 keeps the
+     * address across calls, which a heap array cannot give. Views slice {@code image} either way.
+     * {@code owner}, if not null, is an arena whose memory this file now owns and closes (a mapping).
+     */
+    public static NativeFile open(MemorySegment image, Arena owner, String what) {
+        Superblock.requireSignature(image);
+        Arena owned = image.isNative() ? owner : Arena.ofShared();
+        MemorySegment toRead = image;
+        if (!image.isNative()) {
+            toRead = owned.allocate(image.byteSize(), CoreDriverMemory.ALIGNMENT);
+            MemorySegment.copy(image, 0, toRead, 0, image.byteSize());
+        }
+        MemorySegment pinnedMemory = owned == null ? toRead : null;
+        MemorySegment readable = toRead;
+        try {
+            Hdf5.lock();
+            try {
+                return pinned(pinnedMemory, () -> openLocked(readable, image, pinnedMemory, owned, what));
+            } finally {
+                Hdf5.unlock();
+            }
+        } catch (RuntimeException e) {
+            if (owned != null && owned != owner) owned.close();
+            throw translateClosed(e, pinnedMemory, what);
+        }
+    }
+
+    private static NativeFile openLocked(MemorySegment readable, MemorySegment viewSource, MemorySegment callerMemory,
+                                         Arena owned, String what) {
+        CoreDriverMemory memory = CoreDriverMemory.inPlace(readable);
+        Handle fileHandle = null;
+        Handle dapl = null;
+        try (Arena arena = Arena.ofConfined();
+             Handle fapl = Handle.of(H5Pcreate(H5P_CLS_FILE_ACCESS_ID_g()), Handle.Kind.PROPERTY_LIST, "H5Pcreate(file access)")) {
+            Hdf5.check(H5Pset_fapl_core(fapl.id(), 64 * 1024, false), "H5Pset_fapl_core");
+            // Callbacks first: libhdf5 refuses new callbacks once an image is set.
+            Hdf5.check(H5Pset_file_image_callbacks(fapl.id(), memory.callbacks(arena)), "H5Pset_file_image_callbacks");
+            Hdf5.check(H5Pset_file_image(fapl.id(), readable, readable.byteSize()), "H5Pset_file_image");
+            long id = H5Fopen(arena.allocateFrom("h5image-read-" + NAMES.incrementAndGet()), H5F_ACC_RDONLY(), fapl.id());
+            if (id < 0) {
+                throw Errors.openFailure(Hdf5.takeFailure(), readable.byteSize());
+            }
+            fileHandle = Handle.of(id, Handle.Kind.FILE, "H5Fopen(image)");
+            dapl = refusingExternalLinks(H5P_CLS_DATASET_ACCESS_ID_g(), "dataset access");
+            Handle lapl = refusingExternalLinks(H5P_CLS_LINK_ACCESS_ID_g(), "link access");
+            return new NativeFile(fileHandle, dapl, lapl, memory, callerMemory, viewSource, owned, false, what);
+        } catch (RuntimeException e) {
+            if (dapl != null) dapl.close();
+            if (fileHandle != null) fileHandle.close();
+            memory.close();
+            throw e;
+        }
+    }
+
+    /** A new, empty, writable file in memory that h5image's writer format rules apply to. */
+    public static NativeFile create(String what) {
+        Hdf5.lock();
+        CoreDriverMemory memory = CoreDriverMemory.growable(64 * 1024);
+        Handle fileHandle = null;
+        Handle dapl = null;
+        try (Arena arena = Arena.ofConfined();
+             Handle fapl = Handle.of(H5Pcreate(H5P_CLS_FILE_ACCESS_ID_g()), Handle.Kind.PROPERTY_LIST, "H5Pcreate(file access)");
+             Handle fcpl = Handle.of(H5Pcreate(H5P_CLS_FILE_CREATE_ID_g()), Handle.Kind.PROPERTY_LIST, "H5Pcreate(file create)")) {
+            Hdf5.check(H5Pset_fapl_core(fapl.id(), 4096, false), "H5Pset_fapl_core");
+            Hdf5.check(H5Pset_file_image_callbacks(fapl.id(), memory.callbacks(arena)), "H5Pset_file_image_callbacks");
+            Formats.fileAccess(fapl.id());
+            Formats.fileCreate(fcpl.id());
+            long id = H5Fcreate(arena.allocateFrom("h5image-" + NAMES.incrementAndGet()), H5F_ACC_TRUNC(), fcpl.id(), fapl.id());
+            fileHandle = Handle.of(id, Handle.Kind.FILE, "H5Fcreate(in-memory file)");
+            dapl = refusingExternalLinks(H5P_CLS_DATASET_ACCESS_ID_g(), "dataset access");
+            Handle lapl = refusingExternalLinks(H5P_CLS_LINK_ACCESS_ID_g(), "link access");
+            return new NativeFile(fileHandle, dapl, lapl, memory, null, null, null, true, what);
+        } catch (RuntimeException e) {
+            if (dapl != null) dapl.close();
+            if (fileHandle != null) fileHandle.close();
+            memory.close();
+            throw e;
+        } finally {
+            Hdf5.unlock();
+        }
+    }
+
+    private static Handle refusingExternalLinks(long propertyClass, String what) {
+        Handle list = Handle.of(H5Pcreate(propertyClass), Handle.Kind.PROPERTY_LIST, "H5Pcreate(" + what + ")");
+        try {
+            Hdf5.check(H5Pset_elink_cb(list.id(), Callbacks.REFUSE_EXTERNAL_LINKS, MemorySegment.NULL), "H5Pset_elink_cb");
+            return list;
+        } catch (RuntimeException e) {
+            list.close();
+            throw e;
+        }
+    }
+
+    /**
+     * Runs {@code work} with this file: under the global lock, open, its caller-owned memory pinned.
+     * The work gets the file identifier; identifiers it opens it must close before returning.
+     */
+    public <T> T call(Function<NativeFile, T> work) {
+        Hdf5.lock();
+        try {
+            if (closed) throw closedException(null);
+            return pinned(callerMemory, () -> work.apply(this));
+        } catch (IllegalStateException e) {
+            throw translateClosed(e, callerMemory, description);
+        } finally {
+            Hdf5.unlock();
+        }
+    }
+
+    private static <T> T pinned(MemorySegment memory, java.util.function.Supplier<T> work) {
+        return memory == null ? work.get() : Pin.pinned(memory, work);
+    }
+
+    /** The JDK's error for closed (or foreign-thread) caller memory, said in h5image's words. */
+    private static RuntimeException translateClosed(RuntimeException e, MemorySegment callerMemory, String what) {
+        if (e instanceof AlreadyClosedException || callerMemory == null) return e;
+        if (e instanceof WrongThreadException) {
+            return new IllegalStateException("the memory of " + what + " belongs to a confined arena of another thread;"
+                    + " use it from that thread, or from a shared arena", e);
+        }
+        return ClosedScopes.translate(e, callerMemory, "the memory of " + what);
+    }
+
+    private AlreadyClosedException closedException(Throwable cause) {
+        return new AlreadyClosedException(description + " is closed: open it again to use it (views of its image"
+                + " stay valid as long as the image's memory does)", cause);
+    }
+
+    /** The file identifier; only inside {@link #call}. */
+    long id() {
+        return file.id();
+    }
+
+    long datasetAccess() {
+        return datasetAccess.id();
+    }
+
+    long linkAccess() {
+        return linkAccess.id();
+    }
+
+    boolean writable() {
+        return writable;
+    }
+
+    /** What views of contiguous data slice; null for a file being written (its memory moves as it grows). */
+    MemorySegment viewSource() {
+        return viewSource;
+    }
+
+    /** The size of the image libhdf5 reads, for bounds checks; -1 for a file being written. */
+    long imageSize() {
+        return writable ? -1 : viewSource.byteSize();
+    }
+
+    CoreDriverMemory memory() {
+        return memory;
+    }
+
+    public String description() {
+        return description;
+    }
+
+    /** The link refused on this thread since the last call, or null: clears it. */
+    static String takeRefusedLink() {
+        String refused = REFUSED.get();
+        REFUSED.remove();
+        return refused;
+    }
+
+    /** An upcall: records which link and refuses it (never throws). */
+    private static int refuse(MemorySegment parentFile, MemorySegment parentGroup, MemorySegment childFile,
+                              MemorySegment childObject, MemorySegment accessFlags, long fapl, MemorySegment data) {
+        try {
+            REFUSED.set("'" + Hdf5.string(childFile) + "' object '" + Hdf5.string(childObject) + "'");
+        } catch (Throwable ignored) {
+            // the refusal is what matters
+        }
+        return -1;
+    }
+
+    /** Closes the file and frees what it owns; idempotent. A close that fails to flush a written file is reported. */
+    @Override
+    public void close() {
+        Hdf5.lock();
+        try {
+            if (closed) return;
+            closed = true;
+            try {
+                linkAccess.close();
+                datasetAccess.close();
+                if (callerMemory != null && callerMemory.scope().isAlive()) {
+                    // A read-only close reads nothing, but keep the caller's arena open across it anyway.
+                    Pin.pinned(callerMemory, () -> {
+                        file.closeChecked("H5Fclose");
+                        return null;
+                    });
+                } else {
+                    file.closeChecked("H5Fclose");
+                }
+            } finally {
+                memory.close();
+                if (owned != null) owned.close();
+            }
+        } catch (IllegalStateException | WrongThreadException e) {
+            // The caller's arena went first: libhdf5 never reads the image on a read-only close.
+            file.close();
+        } finally {
+            Hdf5.unlock();
+        }
+    }
+
+    /** True once {@link #close} ran. */
+    public boolean isClosed() {
+        Hdf5.lock();
+        try {
+            return closed;
+        } finally {
+            Hdf5.unlock();
+        }
+    }
+
+    /** {@code image} itself when native; else a native copy in {@code arena} (libhdf5 keeps the pointer across calls). */
+    static MemorySegment nativeImage(MemorySegment image, Arena arena) {
+        if (image.isNative()) return image;
+        MemorySegment copy = arena.allocate(image.byteSize(), CoreDriverMemory.ALIGNMENT);
+        MemorySegment.copy(image, 0, copy, 0, image.byteSize());
+        return copy;
+    }
+
+    /** Refuses an operation that would write a read-only image. */
+    void requireWritable(String operation) {
+        if (!writable) {
+            throw new UnsupportedOperationException("cannot " + operation + ": " + description + " was opened read-only");
+        }
+    }
+
+    /**
+     * The image of a file being written: flushed, then copied once from the driver's memory into
+     * memory from {@code where} (asked once, for the exact size, outside any upcall).
+     */
+    public MemorySegment image(java.lang.foreign.SegmentAllocator where) {
+        return call(f -> {
+            f.requireWritable("take the image of " + description + " (toImage/toBytes are for files being written)");
+            Hdf5.check(H5Fflush(file.id(), H5F_SCOPE_GLOBAL()), "H5Fflush");
+            MemorySegment written = memory.written();
+            if (written.byteSize() < 48) {
+                throw new H5Exception("libhdf5 wrote only " + written.byteSize() + " bytes: no superblock");
+            }
+            long end = Superblock.endOfFile(written);
+            if (end < 48 || end > written.byteSize() + (1L << 40)) {
+                throw new H5Exception("libhdf5 reports an end of file at " + end + " after writing " + written.byteSize() + " bytes");
+            }
+            MemorySegment image = ImageWriter.allocate(where, end);
+            long copied = Math.min(end, written.byteSize());
+            MemorySegment.copy(written, 0, image, 0, copied);
+            if (copied < end) image.asSlice(copied).fill((byte) 0); // allocated, never written: zero, as HDF5 reads it
+            return image;
+        });
+    }
+}

@@ -1,0 +1,108 @@
+package io.h5image.internal;
+
+import io.h5image.NdArray;
+import io.h5image.UnsupportedTypeException;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.nio.ByteOrder;
+
+import static io.h5image.bindings.hdf5_h.*;
+
+/**
+ * Java values to HDF5 (type, dataspace, bytes) and back, for datasets and attributes alike.
+ * Numbers and bools go as {@link JavaArrays} stores them; strings as variable-length UTF-8.
+ * Callers hold the lock.
+ */
+final class Values {
+    private Values() {}
+
+    /** What to store for a value: its type in the file and in memory, its dataspace, and the bytes in memory form. */
+    record Encoded(Handle fileType, Handle memoryType, Handle space, MemorySegment buffer) implements AutoCloseable {
+        @Override
+        public void close() {
+            try (Handle f = fileType; Handle m = memoryType; Handle s = space) {
+                // closes all three, whatever fails
+            }
+        }
+    }
+
+    /** Encodes {@code value} with its bytes in {@code arena}. */
+    static Encoded encode(Object value, Arena arena) {
+        if (value instanceof String one) return strings(new String[] {one}, new long[0], arena);
+        if (value instanceof String[] many) return strings(many, new long[] {many.length}, arena);
+        Payload payload = JavaArrays.of(value);
+        MemorySegment buffer = arena.allocate(Math.max(1, payload.byteSize()), CoreDriverMemory.ALIGNMENT).asSlice(0, payload.byteSize());
+        payload.copyTo(buffer, 0, payload.order());
+        Handle fileType = TypeMap.create(payload.dtype(), payload.order());
+        Handle memoryType = null;
+        try {
+            memoryType = TypeMap.create(payload.dtype(), payload.order());
+            return new Encoded(fileType, memoryType, ImageWriter.dataspace(payload.shape(), arena), buffer);
+        } catch (RuntimeException e) {
+            fileType.close();
+            if (memoryType != null) memoryType.close();
+            throw e;
+        }
+    }
+
+    private static Encoded strings(String[] values, long[] shape, Arena arena) {
+        MemorySegment pointers = Strings.pointers(values, arena);
+        Handle fileType = Strings.variableUtf8();
+        Handle memoryType = null;
+        try {
+            memoryType = Strings.variableUtf8();
+            return new Encoded(fileType, memoryType, ImageWriter.dataspace(shape, arena), pointers);
+        } catch (RuntimeException e) {
+            fileType.close();
+            if (memoryType != null) memoryType.close();
+            throw e;
+        }
+    }
+
+    /** The number of elements of a simple or scalar dataspace. */
+    static long count(long space, String where) {
+        long count = H5Sget_simple_extent_npoints(space);
+        if (count < 0) throw Hdf5.failure("H5Sget_simple_extent_npoints(" + where + ")");
+        return count;
+    }
+
+    /**
+     * Decodes a value of {@code type} and {@code space} into Java: strings as {@code String} /
+     * {@code String[]}, numbers and bools as a boxed scalar or a primitive array of the value's rank.
+     */
+    static Object decode(long type, long space, String where, long limit, Strings.Reader read) {
+        try (Arena arena = Arena.ofConfined()) {
+            long[] shape = ImageReader.shape(space, where, arena);
+            if (Strings.isString(type)) {
+                String[] strings = Strings.read(type, count(space, where), limit, where, read);
+                return shape.length == 0 ? strings[0] : strings;
+            }
+            NdArray array = numbers(type, shape, where, limit, read);
+            return array.toArray();
+        }
+    }
+
+    /** Reads numbers or bools into new memory, native byte order. */
+    static NdArray numbers(long type, long[] shape, String where, long limit, Strings.Reader read) {
+        TypeMap.Stored stored = TypeMap.classify(type, where);
+        long size = Shapes.byteSize(stored.dtype(), shape);
+        if (size > limit) {
+            throw new io.h5image.InvalidImageException(where + " would decode to " + size + " bytes, over the limit of "
+                    + limit + " bytes; raise -Dh5image.maxDecodedBytes to read it");
+        }
+        MemorySegment out = Arena.ofAuto().allocate(Math.max(size, 1), CoreDriverMemory.ALIGNMENT).asSlice(0, size);
+        if (size > 0) {
+            try (Handle memoryType = TypeMap.create(stored.dtype(), ByteOrder.nativeOrder())) {
+                read.into(memoryType.id(), out);
+            }
+        }
+        return NdArray.of(out, stored.dtype(), shape);
+    }
+
+    /** Rejects a type whose class h5image cannot turn into Java yet, naming it. */
+    static UnsupportedTypeException unsupported(long type, String where) {
+        return new UnsupportedTypeException(where + " has HDF5 type class " + TypeMap.className(H5Tget_class(type))
+                + "; h5image reads numbers, bools and strings");
+    }
+}
