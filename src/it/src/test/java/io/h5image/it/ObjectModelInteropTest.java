@@ -1,0 +1,104 @@
+package io.h5image.it;
+
+import io.h5image.Attributes;
+import io.h5image.Group;
+import io.h5image.H5File;
+import io.h5image.NdArray;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Set;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+/** Groups, attributes and strings, both ways: h5py and h5dump read h5image's files, h5image reads h5py's. */
+class ObjectModelInteropTest {
+
+    @TempDir
+    static Path dir;
+
+    @BeforeAll
+    static void tools() {
+        Tools.requirePython();
+        Tools.requireH5dump();
+    }
+
+    /** The same content as H5FileTest.sample in api, which check_object_model.py expects. */
+    static byte[] ours() {
+        try (H5File file = H5File.create()) {
+            file.createDataset("run/temperature", new double[] {21.5, 22.0, 22.5});
+            file.createDataset("run/counts", new int[][] {{1, 2}, {3, 4}});
+            file.createDataset("flags", new boolean[] {true, false});
+            file.createDataset("label", "sensor α");
+            file.createDataset("names", new String[] {"a", "bé", ""});
+            Group run = file.group("run");
+            run.attributes().put("units", "C");
+            run.attributes().put("rate", 2.5);
+            run.attributes().put("id", 7);
+            run.attributes().put("shape", new long[] {3, 4});
+            run.attributes().put("tags", new String[] {"x", "y"});
+            file.attributes().put("version", (short) 3);
+            file.createGroup("empty/nested");
+            return file.toBytes();
+        }
+    }
+
+    @Test
+    void h5pyReadsOurGroupsAttributesAndStrings() throws Exception {
+        Path file = Files.write(dir.resolve("ours.h5"), ours());
+        Tools.Result result = Tools.runPython("check_object_model.py", dir, file.toString());
+        assertEquals(0, result.exitCode(), result.stdout() + result.stderr());
+        assertEquals("OK", result.stdout().strip());
+    }
+
+    @Test
+    void h5dumpReadsOurGroupsAttributesAndStrings() throws Exception {
+        Path file = Files.write(dir.resolve("ours-dump.h5"), ours());
+        Tools.Result result = Tools.run(List.of(Tools.h5dump(), file.toString()), dir);
+        assertEquals(0, result.exitCode(), result.stderr());
+        String dump = result.stdout();
+        for (String expected : new String[] {"GROUP \"run\"", "DATASET \"temperature\"", "21.5, 22, 22.5",
+                "ATTRIBUTE \"units\"", "\"C\"", "DATASET \"names\"",
+                // h5dump 1.10 prints each UTF-8 byte as a sign-extended octal escape: "bé" is b, 0xC3, 0xA9.
+                "(0): \"a\", \"b\\37777777703\\37777777651\", \"\"", "CSET H5T_CSET_UTF8", "GROUP \"nested\""}) {
+            assertTrue(dump.contains(expected), () -> "h5dump output lacks " + expected + ":\n" + dump);
+        }
+    }
+
+    @Test
+    void weReadH5pysGroupsAttributesAndStrings() throws Exception {
+        Path file = dir.resolve("theirs.h5");
+        Tools.Result written = Tools.runPython("write_object_model.py", dir, file.toString());
+        assertEquals(0, written.exitCode(), written.stderr());
+        try (H5File h5 = H5File.open(file)) {
+            assertEquals(List.of("bools", "experiment", "fixed_ascii", "fixed_nullpad", "u16", "vlen_ascii", "vlen_utf8"),
+                    h5.names(), "no creation order in h5py's default files: names come by name");
+            Group trial = h5.group("experiment/trial");
+            NdArray signal = trial.dataset("signal").read();
+            assertTrue(signal.isView(), "contiguous data of a mapped file is a view");
+            assertEquals(java.nio.ByteOrder.BIG_ENDIAN, signal.order());
+            short[][] expected = new short[3][4];
+            for (int i = 0; i < 12; i++) expected[i / 4][i % 4] = (short) i;
+            assertArrayEquals(expected, (short[][]) signal.toArray());
+            assertEquals(1.25f, trial.dataset("gain").read().toArray());
+            Attributes attrs = trial.attributes();
+            assertEquals(Set.of("operator", "repeats", "window", "codes"), attrs.names());
+            assertEquals("Zoë", attrs.get("operator"));
+            assertEquals(3L, attrs.get("repeats"));
+            assertArrayEquals(new float[] {0.5f, 1.5f}, (float[]) attrs.get("window"));
+            assertArrayEquals(new String[] {"ab", "cd"}, (String[]) attrs.get("codes"));
+            assertArrayEquals(new String[] {"one", "three"}, h5.dataset("fixed_nullpad").readStrings());
+            assertArrayEquals(new String[] {"abc", "defgh"}, h5.dataset("fixed_ascii").readStrings());
+            assertArrayEquals(new String[] {"x", "yy"}, h5.dataset("vlen_ascii").readStrings());
+            assertArrayEquals(new String[] {"α", "βγ"}, h5.dataset("vlen_utf8").readStrings());
+            assertArrayEquals(new boolean[] {true, false, true}, (boolean[]) h5.dataset("bools").read().toArray());
+            assertArrayEquals(new int[] {1, 65535}, (int[]) h5.dataset("u16").read().toArray());
+            assertEquals("bytes title", h5.attributes().get("title"));
+            assertEquals(5L, h5.attributes().get("count"));
+        }
+    }
+}
