@@ -1,6 +1,7 @@
 package io.h5image.internal;
 
 import io.h5image.DatasetInfo;
+import io.h5image.H5Exception;
 import io.h5image.UnsupportedTypeException;
 import io.h5image.bindings.H5G_info_t;
 import io.h5image.bindings.H5O_info1_t;
@@ -42,45 +43,62 @@ public final class ImageInspector {
         }
     }
 
+    private static String firstLine(String message) {
+        int newline = message == null ? -1 : message.indexOf('\n');
+        return newline < 0 ? String.valueOf(message) : message.substring(0, newline);
+    }
+
     private static long address(long object, String path, Arena arena) {
         MemorySegment info = arena.allocate(H5O_info1_t.layout());
         Hdf5.check(H5Oget_info1(object, info), "H5Oget_info1(" + path + ")");
         return H5O_info1_t.addr(info);
     }
 
+    /**
+     * One group's links, depth first. An object that cannot be read is reported with its path and
+     * the reason, and the walk goes on: one corrupt object neither fails the walk nor vanishes from it.
+     */
     private static void walk(NativeFile file, long group, String prefix, List<DatasetInfo> found, Set<Long> seen, Arena arena) {
-        MemorySegment info = arena.allocate(H5G_info_t.layout());
-        Hdf5.check(H5Gget_info(group, info), "H5Gget_info(" + prefix + ")");
-        long links = H5G_info_t.nlinks(info);
-        MemorySegment dot = arena.allocateFrom(".");
+        String here = prefix.isEmpty() ? "/" : prefix.substring(0, prefix.length() - 1);
+        long links;
+        try {
+            MemorySegment info = arena.allocate(H5G_info_t.layout());
+            Hdf5.check(H5Gget_info(group, info), "H5Gget_info(" + here + ")");
+            links = H5G_info_t.nlinks(info);
+        } catch (H5Exception e) {
+            found.add(DatasetInfo.unreadable(here, "its links cannot be read: " + firstLine(e.getMessage())));
+            return;
+        }
         for (long i = 0; i < links; i++) {
-            long length = Hdf5.check(H5Lget_name_by_idx(group, dot, H5_INDEX_NAME(), H5_ITER_INC(), i, MemorySegment.NULL, 0, H5P_DEFAULT()),
-                    "H5Lget_name_by_idx(" + prefix + ")");
-            MemorySegment name = arena.allocate(length + 1);
-            Hdf5.check(H5Lget_name_by_idx(group, dot, H5_INDEX_NAME(), H5_ITER_INC(), i, name, length + 1, H5P_DEFAULT()),
-                    "H5Lget_name_by_idx(" + prefix + ")");
-            String path = prefix + name.getString(0);
-            try (Handle object = openObjectOrNull(file, group, name)) {
-                if (object == null || !seen.add(address(object.id(), path, arena))) continue;
+            String name;
+            try {
+                name = H5Objects.linkName(group, i, H5_INDEX_NAME(), arena);
+            } catch (H5Exception e) {
+                found.add(DatasetInfo.unreadable(here, "link " + i + " cannot be read: " + firstLine(e.getMessage())));
+                continue;
+            }
+            String path = prefix + name;
+            long id = H5Oopen(group, arena.allocateFrom(name), file.linkAccess());
+            if (id < 0) {
+                Hdf5.Failure failure = Hdf5.takeFailure();
+                String refused = NativeFile.takeRefusedLink();
+                found.add(DatasetInfo.unreadable(path, refused != null ? "external link to " + refused + " refused"
+                        : failure.hasMinor(H5E_NOTFOUND_g()) ? "dangling link: nothing at its target"
+                        : "cannot be opened: " + Errors.summary(failure)));
+                continue;
+            }
+            try (Handle object = Handle.of(id, Handle.Kind.OBJECT, "H5Oopen(" + path + ")")) {
+                if (!seen.add(address(object.id(), path, arena))) continue;
                 int type = H5Iget_type(object.id());
                 if (type == H5I_GROUP()) {
                     walk(file, object.id(), path + "/", found, seen, arena);
                 } else if (type == H5I_DATASET()) {
                     found.add(describe(object.id(), path, arena));
                 }
+            } catch (H5Exception e) {
+                found.add(DatasetInfo.unreadable(path, firstLine(e.getMessage())));
             }
         }
-    }
-
-    /** The object {@code name} in {@code group}, or null when it cannot be opened (a dangling or external link). */
-    private static Handle openObjectOrNull(NativeFile file, long group, MemorySegment name) {
-        long id = H5Oopen(group, name, file.linkAccess());
-        if (id < 0) {
-            NativeFile.takeRefusedLink();
-            Hdf5.takeErrorStack();
-            return null;
-        }
-        return Handle.of(id, Handle.Kind.OBJECT, "H5Oopen");
     }
 
     private static DatasetInfo describe(long dataset, String path, Arena arena) {
@@ -114,7 +132,8 @@ public final class ImageInspector {
                 filters.add(filter(dcpl.id(), f, path, arena));
             }
             long offset = layout == H5D_CONTIGUOUS() ? H5Dget_offset(dataset) : -1;
-            return new DatasetInfo(path, typeName, shape, layoutName(layout), offset, chunks, List.copyOf(filters), H5Dget_storage_size(dataset));
+            return new DatasetInfo(path, typeName, shape, layoutName(layout), offset, chunks, List.copyOf(filters),
+                    H5Dget_storage_size(dataset), null);
         }
     }
 

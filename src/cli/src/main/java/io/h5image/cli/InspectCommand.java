@@ -63,11 +63,17 @@ final class InspectCommand implements Callable<Integer> {
                 err.flush();
                 return Main.FAILED;
             }
-            out.println(name + ": " + image.byteSize() + " bytes, " + datasets.size()
-                    + (datasets.size() == 1 ? " dataset" : " datasets"));
-            if (!datasets.isEmpty()) table(datasets).print(out);
+            List<DatasetInfo> readable = datasets.stream().filter(d -> d.problem() == null).toList();
+            List<DatasetInfo> unreadable = datasets.stream().filter(d -> d.problem() != null).toList();
+            out.println(name + ": " + image.byteSize() + " bytes, " + readable.size()
+                    + (readable.size() == 1 ? " dataset" : " datasets")
+                    + (unreadable.isEmpty() ? "" : ", " + unreadable.size() + " unreadable"));
+            if (!readable.isEmpty()) table(readable).print(out);
             out.flush();
-            return Main.OK;
+            // A corrupt object is reported, never skipped: the walk went on past it, and the exit says so.
+            for (DatasetInfo d : unreadable) err.println("inspect: " + name + ": " + d);
+            err.flush();
+            return unreadable.isEmpty() ? Main.OK : Main.FAILED;
         }
     }
 
