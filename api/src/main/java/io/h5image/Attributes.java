@@ -12,8 +12,8 @@ public interface Attributes {
      * Sets an attribute, replacing one of that name.
      *
      * @param name  the attribute's name
-     * @param value a {@code String}, a boxed primitive, a primitive array of any rank, a {@code String[]}
-     *              or an {@link NdArray}
+     * @param value a {@code String}, a boxed primitive, a primitive array of any rank, a {@code String[]},
+     *              an {@link NdArray}, a record, or a {@code R[]} / {@code List<R>} of records
      * @throws UnsupportedValueException if {@code value} is none of those
      * @throws UnsupportedOperationException if the file was opened read-only
      */
@@ -30,6 +30,31 @@ public interface Attributes {
      * @throws UnsupportedTypeException if its type is one h5image cannot read
      */
     Object get(String name);
+
+    /**
+     * Reads an attribute as a given type: a record type for a scalar compound attribute, else the
+     * class {@link #get(String)} gives ({@code Double.class}, {@code long[].class}, ...).
+     *
+     * @param <T>  the type
+     * @param name the attribute's name
+     * @param type what to read it as
+     * @return its value
+     * @throws NotFoundException if there is no attribute of that name
+     * @throws ClassCastException if it is not of that type
+     */
+    <T> T get(String name, Class<T> type);
+
+    /**
+     * Reads a compound attribute as records, fields matched by name.
+     *
+     * @param <R>  the record type
+     * @param name the attribute's name
+     * @param type the record type
+     * @return the records
+     * @throws NotFoundException if there is no attribute of that name
+     * @throws UnsupportedTypeException if it is not compound, or lacks a component's field
+     */
+    <R extends Record> java.util.List<R> getRecords(String name, Class<R> type);
 
     /** {@return the attribute names, in creation order where the file tracks it, else by name} */
     Set<String> names();

@@ -29,6 +29,31 @@ public interface Dataset {
      */
     String[] readStrings();
 
+    /** {@return the stored type of the elements} */
+    H5Type type();
+
+    /**
+     * Reads records from a compound dataset: each component of {@code type} is read from the field of
+     * the same name (converted between widths and byte orders as needed); fields the record lacks are
+     * ignored.
+     *
+     * @param <R>  the record type
+     * @param type a record of primitives, nested records and primitive arrays
+     * @return the records in C order
+     * @throws UnsupportedTypeException if the dataset is not compound, lacks a component's field, or
+     *                                  holds it as a type that cannot become the component's
+     */
+    <R extends Record> java.util.List<R> readRecords(Class<R> type);
+
+    /**
+     * The elements of a compound dataset in place, with their stored layout: no objects, no copy when
+     * the data is contiguous in an image opened in place.
+     *
+     * @return the view
+     * @throws UnsupportedTypeException if the dataset is not compound
+     */
+    RecordView recordView();
+
     /** {@return the attributes of this dataset} */
     Attributes attributes();
 }

@@ -27,8 +27,9 @@ public interface Group {
      * Creates a dataset holding {@code data}, and any missing groups along the path (as h5py does).
      *
      * @param path where, relative to this group or absolute
-     * @param data what {@link H5Image#serialize(Object)} takes, or a {@code String} / {@code String[]}
-     *             (variable-length UTF-8, as h5py stores {@code str})
+     * @param data what {@link H5Image#serialize(Object)} takes, a {@code String} / {@code String[]}
+     *             (variable-length UTF-8, as h5py stores {@code str}), or a {@code R[]} / {@code List<R>}
+     *             of a record type {@code R} (a compound type, packed as numpy packs a structured dtype)
      * @return the new dataset
      * @throws UnsupportedValueException if {@code data} is not something h5image can store
      * @throws IllegalArgumentException if something already exists at {@code path}

@@ -7,6 +7,7 @@ import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.util.Collections;
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Objects;
 import java.util.Set;
 
@@ -64,6 +65,52 @@ final class AttributeSet implements Attributes {
                      Handle space = Handle.of(H5Aget_space(attribute.id()), Handle.Kind.DATASPACE, "H5Aget_space(" + where + ")")) {
                     long limit = ImageReader.decodeLimit(f.imageSize() < 0 ? Long.MAX_VALUE / 2048 : f.imageSize());
                     return Values.decode(type.id(), space.id(), where, limit,
+                            (memoryType, buffer) -> Hdf5.check(H5Aread(attribute.id(), memoryType, buffer), "H5Aread(" + where + ")"));
+                }
+            }
+        });
+    }
+
+    @Override
+    public <T> T get(String name, Class<T> type) {
+        Objects.requireNonNull(type, "type");
+        if (type.isRecord()) {
+            List<?> records = records(name, type);
+            if (records.size() != 1) {
+                throw new IllegalArgumentException("attribute '" + name + "' of '" + path + "' holds " + records.size()
+                        + " records, not one: use getRecords");
+            }
+            return type.cast(records.getFirst());
+        }
+        Object value = get(name);
+        if (!type.isInstance(value)) {
+            throw new ClassCastException("attribute '" + name + "' of '" + path + "' is a " + value.getClass().getSimpleName()
+                    + ", not a " + type.getSimpleName());
+        }
+        return type.cast(value);
+    }
+
+    @Override
+    @SuppressWarnings("unchecked")
+    public <R extends Record> List<R> getRecords(String name, Class<R> type) {
+        Objects.requireNonNull(type, "type");
+        return (List<R>) records(name, type);
+    }
+
+    private List<?> records(String name, Class<?> type) {
+        Objects.requireNonNull(name, "name");
+        return file.call(f -> {
+            try (Arena arena = Arena.ofConfined();
+                 Handle object = openObject(f)) {
+                MemorySegment cName = arena.allocateFrom(name);
+                if (Hdf5.check(H5Aexists(object.id(), cName), "H5Aexists('" + name + "')") <= 0) {
+                    throw new NotFoundException(path, "'" + path + "' in " + f.description() + " has no attribute '" + name + "'");
+                }
+                String where = "attribute '" + name + "' of '" + path + "'";
+                try (Handle attribute = Handle.of(H5Aopen(object.id(), cName, H5P_DEFAULT()), Handle.Kind.ATTRIBUTE, "H5Aopen(" + where + ")");
+                     Handle attrType = Handle.of(H5Aget_type(attribute.id()), Handle.Kind.DATATYPE, "H5Aget_type(" + where + ")");
+                     Handle space = Handle.of(H5Aget_space(attribute.id()), Handle.Kind.DATASPACE, "H5Aget_space(" + where + ")")) {
+                    return DatasetNode.records(attrType.id(), space.id(), type, where, f,
                             (memoryType, buffer) -> Hdf5.check(H5Aread(attribute.id(), memoryType, buffer), "H5Aread(" + where + ")"));
                 }
             }

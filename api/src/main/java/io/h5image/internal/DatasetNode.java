@@ -2,10 +2,15 @@ package io.h5image.internal;
 
 import io.h5image.Attributes;
 import io.h5image.Dataset;
+import io.h5image.H5Type;
 import io.h5image.NdArray;
+import io.h5image.RecordView;
 import io.h5image.UnsupportedTypeException;
 
 import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.StructLayout;
+import java.util.List;
 
 import static io.h5image.bindings.hdf5_h.*;
 
@@ -79,6 +84,108 @@ public final class DatasetNode implements Dataset {
                                 "H5Dread('" + path + "')"));
             }
         });
+    }
+
+    @Override
+    public H5Type type() {
+        return file.call(f -> {
+            try (Handle dataset = H5Objects.open(f, path, H5Objects.Kind.DATASET);
+                 Handle type = Handle.of(H5Dget_type(dataset.id()), Handle.Kind.DATATYPE, "H5Dget_type('" + path + "')")) {
+                return Types.describe(type.id(), "dataset '" + path + "'");
+            }
+        });
+    }
+
+    @Override
+    @SuppressWarnings("unchecked")
+    public <R extends Record> List<R> readRecords(Class<R> recordType) {
+        java.util.Objects.requireNonNull(recordType, "recordType");
+        return file.call(f -> {
+            String where = "dataset '" + path + "'";
+            try (Handle dataset = H5Objects.open(f, path, H5Objects.Kind.DATASET);
+                 Handle type = Handle.of(H5Dget_type(dataset.id()), Handle.Kind.DATATYPE, "H5Dget_type('" + path + "')");
+                 Handle space = Handle.of(H5Dget_space(dataset.id()), Handle.Kind.DATASPACE, "H5Dget_space('" + path + "')")) {
+                return (List<R>) (List<?>) records(type.id(), space.id(), recordType, where, f,
+                        (memoryType, buffer) -> Hdf5.check(H5Dread(dataset.id(), memoryType, H5S_ALL(), H5S_ALL(), H5P_DEFAULT(), buffer),
+                                "H5Dread('" + path + "')"));
+            }
+        });
+    }
+
+    /**
+     * Records of a compound dataset or attribute: fields matched by name and converted by libhdf5
+     * into the record's packed layout, then decoded in Java.
+     */
+    static List<Object> records(long type, long space, Class<?> recordType, String where, NativeFile f, Strings.Reader read) {
+        H5Type.CompoundType compound = compound(Types.describe(type, where), where);
+        RecordCodec codec = RecordCodec.forReading(recordType, compound, where);
+        long count = Values.count(space, where);
+        long bytes = checkedSize(count, codec.size(), f, where);
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment buffer = arena.allocate(Math.max(1, bytes), CoreDriverMemory.ALIGNMENT).asSlice(0, bytes);
+            if (bytes > 0) {
+                try (Handle memoryType = Types.create(codec.type())) {
+                    read.into(memoryType.id(), buffer);
+                }
+            }
+            return codec.decode(buffer, count);
+        }
+    }
+
+    @Override
+    public RecordView recordView() {
+        return file.call(f -> {
+            String where = "dataset '" + path + "'";
+            try (Handle dataset = H5Objects.open(f, path, H5Objects.Kind.DATASET);
+                 Handle type = Handle.of(H5Dget_type(dataset.id()), Handle.Kind.DATATYPE, "H5Dget_type('" + path + "')");
+                 Handle space = Handle.of(H5Dget_space(dataset.id()), Handle.Kind.DATASPACE, "H5Dget_space('" + path + "')");
+                 Handle dcpl = Handle.of(H5Dget_create_plist(dataset.id()), Handle.Kind.PROPERTY_LIST, "H5Dget_create_plist('" + path + "')")) {
+                H5Type.CompoundType compound = compound(Types.describe(type.id(), where), where);
+                if (H5Tdetect_class(type.id(), H5T_VLEN()) > 0 || H5Tdetect_class(type.id(), H5T_STRING()) > 0
+                        && containsVariableString(compound)) {
+                    throw new UnsupportedTypeException(where + " has variable-length fields, which are stored as references"
+                            + " elsewhere in the file: it has no in-place layout; use readRecords");
+                }
+                StructLayout layout = (StructLayout) compound.layout();
+                long count = Values.count(space.id(), where);
+                long bytes = checkedSize(count, compound.size(), f, where);
+                MemorySegment source = f.viewSource();
+                long offset = source == null ? -1 : ImageReader.viewOffset(dataset, dcpl, bytes, source.byteSize(), path, "compound[" + count + "]");
+                if (offset >= 0) return new RecordView(source.asSlice(offset, bytes), layout, count, true);
+                MemorySegment copy = Arena.ofAuto().allocate(Math.max(1, bytes), CoreDriverMemory.ALIGNMENT).asSlice(0, bytes);
+                if (bytes > 0) {
+                    try (Handle memoryType = Handle.of(H5Tcopy(type.id()), Handle.Kind.DATATYPE, "H5Tcopy('" + path + "')")) {
+                        Hdf5.check(H5Dread(dataset.id(), memoryType.id(), H5S_ALL(), H5S_ALL(), H5P_DEFAULT(), copy),
+                                "H5Dread('" + path + "')");
+                    }
+                }
+                return new RecordView(copy, layout, count, false);
+            }
+        });
+    }
+
+    private static boolean containsVariableString(H5Type type) {
+        return switch (type) {
+            case H5Type.StringType s -> s.isVariable();
+            case H5Type.CompoundType c -> c.members().stream().anyMatch(m -> containsVariableString(m.type()));
+            case H5Type.ArrayType a -> containsVariableString(a.base());
+            case H5Type.VlenType v -> true;
+            default -> false;
+        };
+    }
+
+    private static H5Type.CompoundType compound(H5Type type, String where) {
+        if (type instanceof H5Type.CompoundType c) return c;
+        throw new UnsupportedTypeException(where + " holds " + type + ", not a compound type: use read() or readStrings()");
+    }
+
+    private static long checkedSize(long count, long size, NativeFile f, String where) {
+        long limit = ImageReader.decodeLimit(f.imageSize() < 0 ? Long.MAX_VALUE / 2048 : f.imageSize());
+        if (size > 0 && count > limit / size) {
+            throw new io.h5image.InvalidImageException(where + " claims " + count + " elements of " + size
+                    + " bytes, over the limit of " + limit + " bytes; raise -Dh5image.maxDecodedBytes to read it");
+        }
+        return count * size;
     }
 
     @Override

@@ -82,22 +82,26 @@ public final class ImageReader {
             TypeMap.Stored stored = TypeMap.classify(type.id(), path);
             long[] shape = shape(space.id(), path, arena);
             long size = byteSize(stored.dtype(), shape, path);
-            int layout = Hdf5.check(H5Pget_layout(dcpl.id()), "H5Pget_layout('" + path + "')");
-            refuseDataOutsideTheImage(dcpl.id(), layout, path);
-            int filters = Hdf5.check(H5Pget_nfilters(dcpl.id()), "H5Pget_nfilters('" + path + "')");
-            long viewOffset = -1;
-            if (layout == H5D_CONTIGUOUS() && filters == 0) {
-                long offset = H5Dget_offset(dataset.id());
-                if (size == 0) {
-                    viewOffset = 0;
-                } else if (offset != HADDR_UNDEF) {
-                    checkBounds(offset, size, imageSize, path, stored.dtype(), shape);
-                    viewOffset = offset;
-                }
-                // else never written: libhdf5 supplies the fill value
-            }
+            long viewOffset = viewOffset(dataset, dcpl, size, imageSize, path, stored.dtype().numpyName() + Arrays.toString(shape));
             return new Parsed(stored.dtype(), stored.order(), shape, size, viewOffset);
         }
+    }
+
+    /**
+     * Where {@code size} bytes of the dataset's elements lie in the image, checked against its
+     * bounds, or -1 when they cannot be viewed in place (chunked, filtered, compact, never written:
+     * then libhdf5 must decode them). Data outside the image is refused either way.
+     */
+    static long viewOffset(Handle dataset, Handle dcpl, long size, long imageSize, String path, String what) {
+        int layout = Hdf5.check(H5Pget_layout(dcpl.id()), "H5Pget_layout('" + path + "')");
+        refuseDataOutsideTheImage(dcpl.id(), layout, path);
+        int filters = Hdf5.check(H5Pget_nfilters(dcpl.id()), "H5Pget_nfilters('" + path + "')");
+        if (layout != H5D_CONTIGUOUS() || filters != 0) return -1;
+        if (size == 0) return 0;
+        long offset = H5Dget_offset(dataset.id());
+        if (offset == HADDR_UNDEF) return -1; // never written: libhdf5 supplies the fill value
+        checkBounds(offset, size, imageSize, path, what);
+        return offset;
     }
 
     /**
@@ -141,9 +145,9 @@ public final class ImageReader {
     }
 
     /** Offsets from libhdf5 are checked before any memory is touched: a corrupt header must not read past the image. */
-    private static void checkBounds(long offset, long size, long imageSize, String path, DType dtype, long[] shape) {
+    private static void checkBounds(long offset, long size, long imageSize, String path, String what) {
         if (offset < 0 || offset > imageSize || size > imageSize - offset) {
-            throw new InvalidImageException("dataset '" + path + "' (" + dtype.numpyName() + Arrays.toString(shape)
+            throw new InvalidImageException("dataset '" + path + "' (" + what
                     + ", " + size + " bytes) is said to lie at offset " + Long.toUnsignedString(offset)
                     + ", beyond the end of the " + imageSize + "-byte image: the image is truncated or corrupt");
         }
@@ -175,7 +179,8 @@ public final class ImageReader {
             throw new H5Exception("cannot allocate " + size + " bytes to decode dataset '" + path + "'", e);
         }
         if (size == 0) return out;
-        try (Handle memoryType = TypeMap.create(parsed.dtype(), ByteOrder.nativeOrder())) {
+        try (Handle fileType = Handle.of(H5Dget_type(dataset.id()), Handle.Kind.DATATYPE, "H5Dget_type('" + path + "')");
+             Handle memoryType = TypeMap.memoryType(fileType.id(), parsed.dtype())) {
             if (H5Dread(dataset.id(), memoryType.id(), H5S_ALL(), H5S_ALL(), H5P_DEFAULT(), out) < 0) {
                 Hdf5.Failure failure = Hdf5.takeFailure();
                 H5LibraryException cause = new H5LibraryException("H5Dread('" + path + "')", failure.records());

@@ -53,11 +53,35 @@ final class TypeMap {
     /** What a dataset's datatype is, or {@link UnsupportedTypeException} naming it. */
     record Stored(DType dtype, ByteOrder order) {}
 
+    /**
+     * The type to read {@code fileType} into, native byte order: the file's own type for an enum
+     * (libhdf5 converts enum to enum, never enum to integer, so a general enum's values come back
+     * as its base integers this way), else the dtype's standard type.
+     */
+    static Handle memoryType(long fileType, DType dtype) {
+        if (H5Tget_class(fileType) == H5T_ENUM() && dtype != DType.BOOL) {
+            Handle copy = Handle.of(H5Tcopy(fileType), Handle.Kind.DATATYPE, "H5Tcopy(enum)");
+            try {
+                Hdf5.check(H5Tset_order(copy.id(), ByteOrder.nativeOrder() == ByteOrder.BIG_ENDIAN ? H5T_ORDER_BE() : H5T_ORDER_LE()),
+                        "H5Tset_order(enum)");
+                return copy;
+            } catch (RuntimeException e) {
+                copy.close();
+                throw e;
+            }
+        }
+        return create(dtype, ByteOrder.nativeOrder());
+    }
+
     static Stored classify(long type, String dataset) {
         int typeClass = Hdf5.check(H5Tget_class(type), "H5Tget_class(" + dataset + ")");
         long size = H5Tget_size(type);
         if (typeClass == H5T_ENUM()) {
-            return new Stored(bool(type, dataset), ByteOrder.nativeOrder());
+            if (isBool(type)) return new Stored(DType.BOOL, ByteOrder.nativeOrder());
+            // A general enum reads as its values, in its base integer type; Dataset.type() names them.
+            try (Handle base = Handle.of(H5Tget_super(type), Handle.Kind.DATATYPE, "H5Tget_super(" + dataset + ")")) {
+                return classify(base.id(), dataset);
+            }
         }
         if (typeClass != H5T_INTEGER() && typeClass != H5T_FLOAT()) {
             throw new UnsupportedTypeException("dataset '" + dataset + "' has HDF5 type class " + className(typeClass)
@@ -78,18 +102,14 @@ final class TypeMap {
     }
 
     /** h5py's bool: an enum over a 1-byte integer whose members are exactly FALSE=0 and TRUE=1. */
-    private static DType bool(long type, String dataset) {
-        long base = Hdf5.check(H5Tget_super(type), "H5Tget_super(" + dataset + ")");
+    private static boolean isBool(long type) {
+        long base = Hdf5.check(H5Tget_super(type), "H5Tget_super");
         try {
             int members = H5Tget_nmembers(type);
-            if (H5Tget_size(base) == 1 && members == 2 && member(type, 0).equals("FALSE:0") && member(type, 1).equals("TRUE:1")) {
-                return DType.BOOL;
-            }
+            return H5Tget_size(base) == 1 && members == 2 && member(type, 0).equals("FALSE:0") && member(type, 1).equals("TRUE:1");
         } finally {
             H5Tclose(base);
         }
-        throw new UnsupportedTypeException("dataset '" + dataset + "' is an enum other than h5py's bool"
-                + " (FALSE=0, TRUE=1 over int8); h5image reads only that enum");
     }
 
     private static String member(long type, int index) {

@@ -2,10 +2,13 @@ package io.h5image.internal;
 
 import io.h5image.NdArray;
 import io.h5image.UnsupportedTypeException;
+import io.h5image.UnsupportedValueException;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.nio.ByteOrder;
+import java.util.Arrays;
+import java.util.List;
 
 import static io.h5image.bindings.hdf5_h.*;
 
@@ -31,6 +34,18 @@ final class Values {
     static Encoded encode(Object value, Arena arena) {
         if (value instanceof String one) return strings(new String[] {one}, new long[0], arena);
         if (value instanceof String[] many) return strings(many, new long[] {many.length}, arena);
+        if (value instanceof Record one) return records(one.getClass(), List.of(one), new long[0], arena);
+        if (value instanceof Object[] array && array.getClass().getComponentType().isRecord()) {
+            return records(array.getClass().getComponentType(), Arrays.asList(array), new long[] {array.length}, arena);
+        }
+        if (value instanceof List<?> list) {
+            Object first = list.isEmpty() ? null : list.getFirst();
+            if (!(first instanceof Record)) {
+                throw new UnsupportedValueException(list.isEmpty() ? "an empty List has no element type to store; pass an R[]"
+                        : "a List of " + first.getClass().getName() + " cannot be stored; Lists of records can", List.class);
+            }
+            return records(first.getClass(), list, new long[] {list.size()}, arena);
+        }
         Payload payload = JavaArrays.of(value);
         MemorySegment buffer = arena.allocate(Math.max(1, payload.byteSize()), CoreDriverMemory.ALIGNMENT).asSlice(0, payload.byteSize());
         payload.copyTo(buffer, 0, payload.order());
@@ -39,6 +54,30 @@ final class Values {
         try {
             memoryType = TypeMap.create(payload.dtype(), payload.order());
             return new Encoded(fileType, memoryType, ImageWriter.dataspace(payload.shape(), arena), buffer);
+        } catch (RuntimeException e) {
+            fileType.close();
+            if (memoryType != null) memoryType.close();
+            throw e;
+        }
+    }
+
+    /** Records as one packed compound: one bulk encode in Java, no HDF5 call per element. */
+    private static Encoded records(Class<?> type, List<?> records, long[] shape, Arena arena) {
+        for (Object r : records) {
+            if (r != null && r.getClass() != type) {
+                throw new IllegalArgumentException("records of one dataset must be of one type: " + type.getName()
+                        + " and " + r.getClass().getName());
+            }
+        }
+        RecordCodec codec = RecordCodec.forWriting(type, records.isEmpty() ? null : records.getFirst());
+        long bytes = Math.multiplyExact(codec.size(), (long) records.size());
+        MemorySegment buffer = arena.allocate(Math.max(1, bytes), CoreDriverMemory.ALIGNMENT).asSlice(0, bytes);
+        codec.encode(records, buffer);
+        Handle fileType = Types.create(codec.type());
+        Handle memoryType = null;
+        try {
+            memoryType = Types.create(codec.type());
+            return new Encoded(fileType, memoryType, ImageWriter.dataspace(shape, arena), buffer);
         } catch (RuntimeException e) {
             fileType.close();
             if (memoryType != null) memoryType.close();
@@ -78,6 +117,10 @@ final class Values {
                 String[] strings = Strings.read(type, count(space, where), limit, where, read);
                 return shape.length == 0 ? strings[0] : strings;
             }
+            if (H5Tget_class(type) == H5T_COMPOUND()) {
+                throw new UnsupportedTypeException(where + " is a compound: read it with get(name, RecordType.class)"
+                        + " or getRecords(name, RecordType.class)");
+            }
             NdArray array = numbers(type, shape, where, limit, read);
             return array.toArray();
         }
@@ -93,7 +136,7 @@ final class Values {
         }
         MemorySegment out = Arena.ofAuto().allocate(Math.max(size, 1), CoreDriverMemory.ALIGNMENT).asSlice(0, size);
         if (size > 0) {
-            try (Handle memoryType = TypeMap.create(stored.dtype(), ByteOrder.nativeOrder())) {
+            try (Handle memoryType = TypeMap.memoryType(type, stored.dtype())) {
                 read.into(memoryType.id(), out);
             }
         }

@@ -1,0 +1,351 @@
+package io.h5image.internal;
+
+import io.h5image.H5Type;
+import io.h5image.UnsupportedTypeException;
+import io.h5image.UnsupportedValueException;
+
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.lang.invoke.MethodHandle;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.MethodType;
+import java.lang.reflect.Array;
+import java.lang.reflect.RecordComponent;
+import java.nio.ByteOrder;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * A Java record as an HDF5 compound type, Turi's POD fast path with types: each component a member
+ * of the same name, packed in declaration order with no padding, which is the layout numpy gives a
+ * structured dtype by default, so h5py reads it as a structured array and its structured arrays
+ * read back as records. Components may be primitives ({@code boolean} as h5py's bool), nested
+ * records and primitive arrays of a fixed length (taken from the data when writing, from the file
+ * when reading). Elements are encoded and decoded in Java, with no HDF5 call per element.
+ */
+final class RecordCodec {
+
+    private static final ByteOrder ORDER = ByteOrder.nativeOrder();
+
+    /** One component: how to get it from a record and where it sits in the packed element. */
+    private abstract static sealed class Field permits Scalar, Nested, Vector {
+        final String name;
+        final MethodHandle accessor;
+        final long offset;
+
+        Field(String name, MethodHandle accessor, long offset) {
+            this.name = name;
+            this.accessor = accessor;
+            this.offset = offset;
+        }
+
+        abstract long size();
+
+        abstract H5Type type();
+
+        abstract void write(Object record, MemorySegment out, long base) throws Throwable;
+
+        abstract Object read(MemorySegment in, long base) throws Throwable;
+    }
+
+    /** A primitive component. */
+    private static final class Scalar extends Field {
+        final Class<?> kind;
+
+        Scalar(String name, MethodHandle accessor, long offset, Class<?> kind) {
+            super(name, accessor, offset);
+            this.kind = kind;
+        }
+
+        @Override
+        long size() {
+            return width(kind);
+        }
+
+        @Override
+        H5Type type() {
+            return scalarType(kind);
+        }
+
+        @Override
+        void write(Object record, MemorySegment out, long base) throws Throwable {
+            Object value = accessor.invoke(record);
+            put(out, base + offset, kind, value);
+        }
+
+        @Override
+        Object read(MemorySegment in, long base) {
+            return get(in, base + offset, kind);
+        }
+    }
+
+    /** A nested record component. */
+    private static final class Nested extends Field {
+        final RecordCodec codec;
+
+        Nested(String name, MethodHandle accessor, long offset, RecordCodec codec) {
+            super(name, accessor, offset);
+            this.codec = codec;
+        }
+
+        @Override
+        long size() {
+            return codec.size;
+        }
+
+        @Override
+        H5Type type() {
+            return codec.type();
+        }
+
+        @Override
+        void write(Object record, MemorySegment out, long base) throws Throwable {
+            Object nested = accessor.invoke(record);
+            if (nested == null) throw new IllegalArgumentException("component '" + name + "' is null; records are stored whole");
+            codec.writeOne(nested, out, base + offset);
+        }
+
+        @Override
+        Object read(MemorySegment in, long base) throws Throwable {
+            return codec.readOne(in, base + offset);
+        }
+    }
+
+    /** A primitive array component of a fixed length. */
+    private static final class Vector extends Field {
+        final Class<?> kind;
+        final int length;
+
+        Vector(String name, MethodHandle accessor, long offset, Class<?> kind, int length) {
+            super(name, accessor, offset);
+            this.kind = kind;
+            this.length = length;
+        }
+
+        @Override
+        long size() {
+            return width(kind) * (long) length;
+        }
+
+        @Override
+        H5Type type() {
+            return new H5Type.ArrayType(scalarType(kind), new long[] {length});
+        }
+
+        @Override
+        void write(Object record, MemorySegment out, long base) throws Throwable {
+            Object array = accessor.invoke(record);
+            if (array == null || Array.getLength(array) != length) {
+                throw new IllegalArgumentException("component '" + name + "' has " + (array == null ? "no array" : "length "
+                        + Array.getLength(array)) + " but the first record's has " + length + "; every record's must match");
+            }
+            for (int i = 0; i < length; i++) put(out, base + offset + i * width(kind), kind, Array.get(array, i));
+        }
+
+        @Override
+        Object read(MemorySegment in, long base) {
+            Object array = Array.newInstance(kind, length);
+            for (int i = 0; i < length; i++) Array.set(array, i, get(in, base + offset + i * width(kind), kind));
+            return array;
+        }
+    }
+
+    private final Class<?> recordType;
+    private final List<Field> fields;
+    private final MethodHandle constructor;
+    private final long size;
+
+    private RecordCodec(Class<?> recordType, List<Field> fields, MethodHandle constructor) {
+        this.recordType = recordType;
+        this.fields = fields;
+        this.constructor = constructor;
+        long total = 0;
+        for (Field f : fields) total += f.size();
+        this.size = total;
+    }
+
+    /** For writing: array lengths come from {@code sample}, the first record. */
+    static RecordCodec forWriting(Class<?> type, Object sample) {
+        return build(type, sample, null, type.getSimpleName());
+    }
+
+    /** For reading: array lengths come from the file's compound, whose members are matched by name. */
+    static RecordCodec forReading(Class<?> type, H5Type.CompoundType file, String where) {
+        return build(type, null, file, where);
+    }
+
+    private static RecordCodec build(Class<?> type, Object sample, H5Type.CompoundType file, String where) {
+        if (!type.isRecord()) throw new UnsupportedValueException(type.getName() + " is not a record", type);
+        RecordComponent[] components = type.getRecordComponents();
+        List<Field> fields = new ArrayList<>(components.length);
+        MethodHandles.Lookup lookup = MethodHandles.publicLookup();
+        long offset = 0;
+        Class<?>[] parameterTypes = new Class<?>[components.length];
+        try {
+            for (int i = 0; i < components.length; i++) {
+                RecordComponent component = components[i];
+                Class<?> kind = component.getType();
+                parameterTypes[i] = kind;
+                String name = component.getName();
+                MethodHandle accessor = lookup.unreflect(component.getAccessor());
+                H5Type.CompoundType.Member member = file == null ? null : file.member(name);
+                if (file != null && member == null) {
+                    throw new UnsupportedTypeException(where + " has no field '" + name + "' for component " + name + " of "
+                            + type.getSimpleName() + " (its fields: " + file.members().stream().map(H5Type.CompoundType.Member::name).toList() + ")");
+                }
+                Field field;
+                if (kind.isPrimitive() && kind != char.class && kind != void.class) {
+                    if (member != null) requireCompatible(member.type(), kind, where + " field '" + name + "'");
+                    field = new Scalar(name, accessor, offset, kind);
+                } else if (kind.isRecord()) {
+                    if (member != null && !(member.type() instanceof H5Type.CompoundType)) {
+                        throw new UnsupportedTypeException(where + " field '" + name + "' is " + member.type() + ", not a compound for record "
+                                + kind.getSimpleName());
+                    }
+                    Object nestedSample = sample == null ? null : accessor.invoke(sample);
+                    RecordCodec nested = build(kind, nestedSample, member == null ? null : (H5Type.CompoundType) member.type(),
+                            where + " field '" + name + "'");
+                    field = new Nested(name, accessor, offset, nested);
+                } else if (kind.isArray() && kind.getComponentType().isPrimitive() && kind.getComponentType() != char.class) {
+                    int length;
+                    if (member != null) {
+                        if (!(member.type() instanceof H5Type.ArrayType array) || array.dims().length != 1
+                                || array.dims()[0] > Integer.MAX_VALUE - 8) {
+                            throw new UnsupportedTypeException(where + " field '" + name + "' is " + member.type()
+                                    + ", not a one-dimensional array for component " + name);
+                        }
+                        requireCompatible(array.base(), kind.getComponentType(), where + " field '" + name + "'");
+                        length = (int) array.dims()[0];
+                    } else {
+                        Object array = sample == null ? null : accessor.invoke(sample);
+                        if (array == null) {
+                            throw new IllegalArgumentException("cannot tell the length of array component '" + name + "' of "
+                                    + type.getSimpleName() + " without a record that has one");
+                        }
+                        length = Array.getLength(array);
+                        if (length == 0) throw new IllegalArgumentException("array component '" + name + "' is empty; HDF5 arrays have a length of 1 or more");
+                    }
+                    field = new Vector(name, accessor, offset, kind.getComponentType(), length);
+                } else {
+                    throw new UnsupportedValueException("component '" + name + "' of " + type.getSimpleName() + " is a "
+                            + kind.getSimpleName() + "; records are stored as compound types of primitives, nested records and"
+                            + " primitive arrays", kind);
+                }
+                fields.add(field);
+                offset += field.size();
+            }
+            MethodHandle constructor = lookup.findConstructor(type, MethodType.methodType(void.class, parameterTypes));
+            return new RecordCodec(type, List.copyOf(fields), constructor);
+        } catch (IllegalAccessException e) {
+            throw new UnsupportedValueException("record " + type.getName() + " is not public (or its module does not export"
+                    + " it): h5image reads its components through public accessors", type);
+        } catch (RuntimeException | Error e) {
+            throw e;
+        } catch (Throwable e) {
+            throw new IllegalStateException("reading a component of " + type.getName() + " failed", e);
+        }
+    }
+
+    /** A stored member can become a Java primitive only if it is a number, or a bool for a boolean. */
+    private static void requireCompatible(H5Type stored, Class<?> kind, String where) {
+        // libhdf5 converts between integer and float widths and byte orders, not between an enum and a number.
+        boolean ok = kind == boolean.class ? stored instanceof H5Type.BoolType
+                : stored instanceof H5Type.IntegerType || stored instanceof H5Type.FloatType;
+        if (!ok) throw new UnsupportedTypeException(where + " is " + stored + ", which cannot be read as a Java " + kind.getName());
+    }
+
+    /** {@return bytes per packed element} */
+    long size() {
+        return size;
+    }
+
+    Class<?> recordType() {
+        return recordType;
+    }
+
+    /** The packed compound type, native byte order, members in declaration order. */
+    H5Type.CompoundType type() {
+        List<H5Type.CompoundType.Member> members = new ArrayList<>(fields.size());
+        for (Field f : fields) members.add(new H5Type.CompoundType.Member(f.name, f.offset, f.type()));
+        return new H5Type.CompoundType(size, members);
+    }
+
+    /** Encodes every record, packed, into {@code out} (one bulk pass in Java, no HDF5 call per element). */
+    void encode(List<?> records, MemorySegment out) {
+        long base = 0;
+        int index = 0;
+        try {
+            for (Object record : records) {
+                if (record == null) throw new IllegalArgumentException("record [" + index + "] is null");
+                writeOne(record, out, base);
+                base += size;
+                index++;
+            }
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("record [" + index + "]: " + e.getMessage(), e);
+        }
+    }
+
+    private void writeOne(Object record, MemorySegment out, long base) {
+        try {
+            for (Field f : fields) f.write(record, out, base);
+        } catch (RuntimeException | Error e) {
+            throw e;
+        } catch (Throwable e) {
+            throw new IllegalStateException("reading a component of " + recordType.getName() + " failed", e);
+        }
+    }
+
+    /** Decodes {@code count} packed elements into records. */
+    List<Object> decode(MemorySegment in, long count) {
+        List<Object> out = new ArrayList<>((int) Math.min(count, 1 << 20));
+        for (long i = 0; i < count; i++) out.add(readOne(in, i * size));
+        return out;
+    }
+
+    private Object readOne(MemorySegment in, long base) {
+        Object[] arguments = new Object[fields.size()];
+        try {
+            for (int i = 0; i < arguments.length; i++) arguments[i] = fields.get(i).read(in, base);
+            return constructor.invokeWithArguments(arguments);
+        } catch (RuntimeException | Error e) {
+            throw e;
+        } catch (Throwable e) {
+            throw new IllegalStateException("constructing " + recordType.getName() + " failed", e);
+        }
+    }
+
+    private static long width(Class<?> kind) {
+        if (kind == byte.class || kind == boolean.class) return 1;
+        if (kind == short.class) return 2;
+        if (kind == int.class || kind == float.class) return 4;
+        return 8;
+    }
+
+    private static H5Type scalarType(Class<?> kind) {
+        if (kind == boolean.class) return new H5Type.BoolType();
+        if (kind == float.class) return new H5Type.FloatType(4, ORDER);
+        if (kind == double.class) return new H5Type.FloatType(8, ORDER);
+        return new H5Type.IntegerType(width(kind), true, ORDER);
+    }
+
+    private static void put(MemorySegment out, long at, Class<?> kind, Object value) {
+        if (kind == int.class) out.set(ValueLayout.JAVA_INT_UNALIGNED, at, (Integer) value);
+        else if (kind == long.class) out.set(ValueLayout.JAVA_LONG_UNALIGNED, at, (Long) value);
+        else if (kind == double.class) out.set(ValueLayout.JAVA_DOUBLE_UNALIGNED, at, (Double) value);
+        else if (kind == float.class) out.set(ValueLayout.JAVA_FLOAT_UNALIGNED, at, (Float) value);
+        else if (kind == short.class) out.set(ValueLayout.JAVA_SHORT_UNALIGNED, at, (Short) value);
+        else if (kind == byte.class) out.set(ValueLayout.JAVA_BYTE, at, (Byte) value);
+        else out.set(ValueLayout.JAVA_BYTE, at, (Boolean) value ? (byte) 1 : 0);
+    }
+
+    private static Object get(MemorySegment in, long at, Class<?> kind) {
+        if (kind == int.class) return in.get(ValueLayout.JAVA_INT_UNALIGNED, at);
+        if (kind == long.class) return in.get(ValueLayout.JAVA_LONG_UNALIGNED, at);
+        if (kind == double.class) return in.get(ValueLayout.JAVA_DOUBLE_UNALIGNED, at);
+        if (kind == float.class) return in.get(ValueLayout.JAVA_FLOAT_UNALIGNED, at);
+        if (kind == short.class) return in.get(ValueLayout.JAVA_SHORT_UNALIGNED, at);
+        if (kind == byte.class) return in.get(ValueLayout.JAVA_BYTE, at);
+        return in.get(ValueLayout.JAVA_BYTE, at) != 0;
+    }
+}
