@@ -27,7 +27,16 @@ class ObjectModelInteropTest {
         Tools.requireH5dump();
     }
 
-    /** The same content as H5FileTest.sample in api, which check_object_model.py expects. */
+    public record Point(double x, double y, int id) {}
+
+    public record Particle(Point position, float[] velocity, boolean alive, long tag) {}
+
+    /** What h5py's structured array in write_object_model.py holds, read as a Java record. */
+    public record Pos(int a, int b) {}
+
+    public record Theirs(double x, float y, int id, Pos pos, float[] v, boolean flag) {}
+
+    /** The content check_object_model.py expects. */
     static byte[] ours() {
         try (H5File file = H5File.create()) {
             file.createDataset("run/temperature", new double[] {21.5, 22.0, 22.5});
@@ -43,6 +52,10 @@ class ObjectModelInteropTest {
             run.attributes().put("tags", new String[] {"x", "y"});
             file.attributes().put("version", (short) 3);
             file.createGroup("empty/nested");
+            file.createDataset("particles", new Particle[] {
+                    new Particle(new Point(1, 2, 3), new float[] {0.1f, 0.2f, 0.3f}, true, 1L << 40),
+                    new Particle(new Point(4, 5, 6), new float[] {1, 2, 3}, false, -7)});
+            file.attributes().put("origin", new Point(1, 2, 3));
             return file.toBytes();
         }
     }
@@ -75,7 +88,7 @@ class ObjectModelInteropTest {
         Tools.Result written = Tools.runPython("write_object_model.py", dir, file.toString());
         assertEquals(0, written.exitCode(), written.stderr());
         try (H5File h5 = H5File.open(file)) {
-            assertEquals(List.of("bools", "experiment", "fixed_ascii", "fixed_nullpad", "u16", "vlen_ascii", "vlen_utf8"),
+            assertEquals(List.of("bools", "colours", "experiment", "fixed_ascii", "fixed_nullpad", "records", "u16", "vlen_ascii", "vlen_utf8"),
                     h5.names(), "no creation order in h5py's default files: names come by name");
             Group trial = h5.group("experiment/trial");
             NdArray signal = trial.dataset("signal").read();
@@ -99,6 +112,29 @@ class ObjectModelInteropTest {
             assertArrayEquals(new int[] {1, 65535}, (int[]) h5.dataset("u16").read().toArray());
             assertEquals("bytes title", h5.attributes().get("title"));
             assertEquals(5L, h5.attributes().get("count"));
+
+            // A structured array: big-endian, narrower and nested fields, an array field, a bool.
+            List<Theirs> records = h5.dataset("records").readRecords(Theirs.class);
+            assertEquals(4, records.size());
+            for (int i = 0; i < 4; i++) {
+                Theirs r = records.get(i);
+                assertEquals(i + 0.5, r.x());
+                assertEquals(-i, r.y());
+                assertEquals(i * 10, r.id());
+                assertEquals(new Pos(i, -i), r.pos());
+                assertArrayEquals(new float[] {i, i + 1, i + 2}, r.v());
+                assertEquals(i % 2 == 0, r.flag());
+            }
+            io.h5image.RecordView view = h5.dataset("records").recordView();
+            assertTrue(view.isView());
+            assertEquals(-3.0f, (float) view.field("y").get(view.segment(), 0L, 3L), "stored big-endian, viewed as stored");
+            assertEquals(-2, (int) view.field("pos.b").get(view.segment(), 0L, 2L));
+
+            // A general enum: its values, and its names in the type.
+            assertArrayEquals(new byte[] {0, 42, 1}, (byte[]) h5.dataset("colours").read().toArray());
+            io.h5image.H5Type.EnumType colour = (io.h5image.H5Type.EnumType) h5.dataset("colours").type();
+            assertEquals(java.util.Map.of("RED", 0L, "GREEN", 1L, "BLUE", 42L), colour.members());
+            assertEquals("BLUE", colour.nameOf(42));
         }
     }
 }

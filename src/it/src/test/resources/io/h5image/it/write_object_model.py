@@ -21,3 +21,11 @@ with h5py.File(sys.argv[1], "w") as f:
     f.create_dataset("u16", data=np.array([1, 65535], dtype="<u2"))
     f.attrs["title"] = b"bytes title"
     f.attrs["count"] = 5
+    rec = np.dtype([("x", "<f8"), ("y", ">f4"), ("id", "<i2"), ("pos", [("a", "<i4"), ("b", "<i4")]),
+                    ("v", "<f4", (3,)), ("flag", "?")])
+    arr = np.zeros(4, dtype=rec)
+    for i in range(4):
+        arr[i] = (i + 0.5, -i, i * 10, (i, -i), (i, i + 1, i + 2), i % 2 == 0)
+    f.create_dataset("records", data=arr)
+    colour = h5py.enum_dtype({"RED": 0, "GREEN": 1, "BLUE": 42}, basetype="i1")
+    f.create_dataset("colours", data=np.array([0, 42, 1], dtype="i1"), dtype=colour)
