@@ -37,7 +37,7 @@ public final class ImageReader {
         Superblock.requireSignature(image);
         boolean defaultDataset = path.equals(ImageWriter.DEFAULT_DATASET) || path.equals("/" + ImageWriter.DEFAULT_DATASET);
         if (defaultDataset) {
-            ImageTemplates.Known known = ImageTemplates.forRead(image);
+            ImageTemplates.Known known = ImageTemplates.DEFAULT.forRead(image);
             if (known != null) {
                 ImageTemplates.Template template = known.template();
                 return new Result(image.asSlice(template.payloadOffset(), template.payloadSize()), known.key().dtype(),
@@ -49,7 +49,7 @@ public final class ImageReader {
             result = file.call(f -> read(f, Paths.resolve("/", path)));
         }
         if (defaultDataset && result.view() && result.segment().byteSize() > 0) {
-            ImageTemplates.rememberRead(image, new ImageTemplates.WriteKey(result.dtype(), result.order(), result.shape()),
+            ImageTemplates.DEFAULT.rememberRead(image, new ImageTemplates.WriteKey(result.dtype(), result.order(), result.shape()),
                     result.segment().address() - image.address());
         }
         return result;

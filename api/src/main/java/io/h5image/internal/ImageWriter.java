@@ -36,6 +36,8 @@ public final class ImageWriter {
     /** Filters without explicit chunks get chunks of about this many bytes. */
     private static final long AUTO_CHUNK_BYTES = 1 << 20;
     private static final AtomicLong FILE_NAMES = new AtomicLong();
+    /** Templates made through libhdf5 so far: tests use it to prove a path made none. */
+    static final AtomicLong TEMPLATES_MADE = new AtomicLong();
 
     private ImageWriter() {}
 
@@ -63,12 +65,13 @@ public final class ImageWriter {
 
     /** The remembered metadata for {@code key}, or libhdf5's, made now (and remembered). */
     static ImageTemplates.Template template(ImageTemplates.WriteKey key) {
-        ImageTemplates.Template known = ImageTemplates.forWrite(key);
+        ImageTemplates.Template known = ImageTemplates.DEFAULT.forWrite(key);
         if (known != null) return known;
         long payloadSize = Shapes.byteSize(key.dtype(), key.shape());
+        TEMPLATES_MADE.incrementAndGet();
         ImageTemplates.Template made = withDriverMemory(16 * 1024, memory -> contiguousTemplate(memory,
                 create(key.dtype(), key.order(), key.shape(), null, ImageOptions.defaults(), null, memory), payloadSize));
-        ImageTemplates.rememberWrite(key, made);
+        ImageTemplates.DEFAULT.rememberWrite(key, made);
         return made;
     }
 

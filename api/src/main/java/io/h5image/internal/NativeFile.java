@@ -38,6 +38,8 @@ public final class NativeFile implements AutoCloseable {
     private static final ThreadLocal<String> REFUSED = new ThreadLocal<>();
     /** The core driver treats two open files of one name as the same file: every file gets its own. */
     private static final AtomicLong NAMES = new AtomicLong();
+    /** Images opened through libhdf5 so far: tests use it to prove a path made no libhdf5 call. */
+    static final AtomicLong OPENS = new AtomicLong();
 
     private final Handle file;
     private final Handle datasetAccess;
@@ -106,6 +108,7 @@ public final class NativeFile implements AutoCloseable {
             // Callbacks first: libhdf5 refuses new callbacks once an image is set.
             Hdf5.check(H5Pset_file_image_callbacks(fapl.id(), memory.callbacks(arena)), "H5Pset_file_image_callbacks");
             Hdf5.check(H5Pset_file_image(fapl.id(), readable, readable.byteSize()), "H5Pset_file_image");
+            OPENS.incrementAndGet();
             long id = H5Fopen(arena.allocateFrom("h5image-read-" + NAMES.incrementAndGet()), H5F_ACC_RDONLY(), fapl.id());
             if (id < 0) {
                 throw Errors.openFailure(Hdf5.takeFailure(), readable.byteSize());
