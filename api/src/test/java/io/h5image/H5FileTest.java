@@ -86,6 +86,31 @@ class H5FileTest {
         }
     }
 
+    /** Driver memory is reused per thread: a later image must not carry an earlier one's bytes. */
+    @Test
+    void noImageCarriesAnEarlierImagesBytes() throws Exception {
+        byte[][] fresh = new byte[1][];
+        Thread clean = Thread.ofPlatform().start(() -> fresh[0] = small());
+        clean.join();
+        try (H5File big = H5File.create()) {
+            byte[] filler = new byte[300_000];
+            java.util.Arrays.fill(filler, (byte) 0x5A);
+            big.createDataset("filler", filler);
+            big.attributes().put("note", "x".repeat(1000));
+            big.toBytes();
+        }
+        assertArrayEquals(fresh[0], small(), "the same file written after a bigger one must be byte-identical");
+    }
+
+    private static byte[] small() {
+        try (H5File file = H5File.create()) {
+            file.createGroup("g");
+            file.createDataset("g/x", new int[] {1, 2, 3});
+            file.attributes().put("a", "b");
+            return file.toBytes();
+        }
+    }
+
     @Test
     void theImageIsTakenWithOneAllocationOfTheExactSize() {
         try (H5File file = H5File.create(); Arena arena = Arena.ofConfined()) {

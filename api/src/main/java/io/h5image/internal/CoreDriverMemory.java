@@ -30,7 +30,10 @@ final class CoreDriverMemory implements AutoCloseable {
     static final long ALIGNMENT = 64;
     /** Kept per thread for the next image written by {@code H5Image.serialize}, up to this size. */
     private static final long KEEP_AT_MOST = 64L << 20;
-    private static final ThreadLocal<MemorySegment> REUSED = new ThreadLocal<>();
+    /** A finished file's buffer, and how much of it holds that file's bytes (stale for the next one). */
+    private record Reusable(MemorySegment buffer, long used) {}
+
+    private static final ThreadLocal<Reusable> REUSED = new ThreadLocal<>();
 
     private static final ConcurrentHashMap<Long, CoreDriverMemory> REGISTRY = new ConcurrentHashMap<>();
     private static final AtomicLong KEYS = new AtomicLong();
@@ -65,6 +68,14 @@ final class CoreDriverMemory implements AutoCloseable {
     private final boolean growable;
     /** The largest size the driver asked for: it wrote nothing at or beyond this. */
     private long requested;
+    /**
+     * Bytes at the start of a reused buffer that still hold the previous file's data. The driver
+     * does not clear what it grows into, so each region is zeroed as it is first handed out, as a
+     * fresh buffer would be: no image carries another's bytes, and identical input stays identical.
+     */
+    private long stale;
+    /** Room {@link #reserve} asked for, taken at the next growth. */
+    private long pendingGrowth;
     private Throwable failure;
 
     private CoreDriverMemory(MemorySegment buffer, boolean growable) {
@@ -76,10 +87,12 @@ final class CoreDriverMemory implements AutoCloseable {
 
     /** Memory for a file h5image writes, starting at {@code capacity} bytes (reusing this thread's last buffer if it is big enough). */
     static CoreDriverMemory growable(long capacity) {
-        MemorySegment reused = REUSED.get();
-        if (reused != null && reused.byteSize() >= capacity) {
+        Reusable reused = REUSED.get();
+        if (reused != null && reused.buffer().byteSize() >= capacity) {
             REUSED.remove();
-            return new CoreDriverMemory(reused, true);
+            CoreDriverMemory memory = new CoreDriverMemory(reused.buffer(), true);
+            memory.stale = reused.used();
+            return memory;
         }
         return new CoreDriverMemory(fresh(capacity), true);
     }
@@ -107,11 +120,21 @@ final class CoreDriverMemory implements AutoCloseable {
         return failure;
     }
 
+    /**
+     * Makes room for {@code extra} more bytes when libhdf5 next grows the file: one allocation of the
+     * final size instead of the doublings (each a copy of everything so far) that growing by request
+     * would cost. Only a hint: the buffer is replaced inside the driver's own realloc, never under it
+     * (the driver keeps the pointer it was given).
+     */
+    void reserve(long extra) {
+        if (growable) pendingGrowth = Math.max(pendingGrowth, extra);
+    }
+
     /** No callback reaches this file's memory any more; a growable buffer may serve this thread's next image. */
     @Override
     public void close() {
         if (key < 0 || REGISTRY.remove(key) == null) return;
-        if (growable && buffer.byteSize() <= KEEP_AT_MOST) REUSED.set(buffer);
+        if (growable && buffer.byteSize() <= KEEP_AT_MOST) REUSED.set(new Reusable(buffer, Math.max(stale, requested)));
     }
 
     private static CoreDriverMemory find(MemorySegment udata) {
@@ -137,9 +160,14 @@ final class CoreDriverMemory implements AutoCloseable {
         if (buffer == null || !growable) return MemorySegment.NULL;
         try {
             if (size > buffer.byteSize()) {
-                MemorySegment bigger = fresh(Math.max(size, buffer.byteSize() * 2));
+                MemorySegment bigger = fresh(Math.max(Math.max(size, buffer.byteSize() * 2), requested + pendingGrowth));
+                pendingGrowth = 0;
                 MemorySegment.copy(buffer, 0, bigger, 0, Math.min(requested, buffer.byteSize()));
                 buffer = bigger;
+                stale = 0;
+            }
+            if (size > requested && requested < stale) {
+                buffer.asSlice(requested, Math.min(size, stale) - requested).fill((byte) 0);
             }
             requested = Math.max(requested, size);
             return buffer;

@@ -37,6 +37,7 @@ public final class DatasetNode implements Dataset {
             try (Handle dataset = Handle.of(H5Dcreate2(f.id(), arena.allocateFrom(target), encoded.fileType().id(),
                     encoded.space().id(), H5P_DEFAULT(), dcpl.id(), H5P_DEFAULT()), Handle.Kind.DATASET, "H5Dcreate2('" + target + "')")) {
                 if (encoded.buffer().byteSize() > 0) {
+                    f.memory().reserve(encoded.buffer().byteSize() + 64 * 1024);
                     Hdf5.check(H5Dwrite(dataset.id(), encoded.memoryType().id(), H5S_ALL(), H5S_ALL(), H5P_DEFAULT(),
                             encoded.buffer()), "H5Dwrite('" + target + "')");
                 }

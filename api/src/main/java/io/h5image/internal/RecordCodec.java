@@ -45,16 +45,51 @@ final class RecordCodec {
 
         abstract void write(Object record, MemorySegment out, long base) throws Throwable;
 
+        /** This component of every record, element {@code i} at {@code base + i * stride}. */
+        abstract void writeColumn(List<?> records, MemorySegment out, long base, long stride) throws Throwable;
+
         abstract Object read(MemorySegment in, long base) throws Throwable;
     }
 
     /** A primitive component. */
     private static final class Scalar extends Field {
         final Class<?> kind;
+        /** A generated lambda for the accessor ({@link Getters}), so the loops below inline it. */
+        final Object getter;
 
-        Scalar(String name, MethodHandle accessor, long offset, Class<?> kind) {
+        Scalar(String name, MethodHandle accessor, long offset, Class<?> kind, Class<?> recordType) {
             super(name, accessor, offset);
             this.kind = kind;
+            this.getter = Getters.of(accessor, kind, recordType);
+        }
+
+        /** One loop per kind, so each loop's call site sees only this kind's getters. */
+        @Override
+        void writeColumn(List<?> records, MemorySegment out, long base, long stride) {
+            long at = base + offset;
+            int n = records.size();
+            if (kind == double.class) {
+                Getters.OfDouble g = (Getters.OfDouble) getter;
+                for (int i = 0; i < n; i++, at += stride) out.set(ValueLayout.JAVA_DOUBLE_UNALIGNED, at, g.get(records.get(i)));
+            } else if (kind == int.class) {
+                Getters.OfInt g = (Getters.OfInt) getter;
+                for (int i = 0; i < n; i++, at += stride) out.set(ValueLayout.JAVA_INT_UNALIGNED, at, g.get(records.get(i)));
+            } else if (kind == long.class) {
+                Getters.OfLong g = (Getters.OfLong) getter;
+                for (int i = 0; i < n; i++, at += stride) out.set(ValueLayout.JAVA_LONG_UNALIGNED, at, g.get(records.get(i)));
+            } else if (kind == float.class) {
+                Getters.OfFloat g = (Getters.OfFloat) getter;
+                for (int i = 0; i < n; i++, at += stride) out.set(ValueLayout.JAVA_FLOAT_UNALIGNED, at, g.get(records.get(i)));
+            } else if (kind == short.class) {
+                Getters.OfShort g = (Getters.OfShort) getter;
+                for (int i = 0; i < n; i++, at += stride) out.set(ValueLayout.JAVA_SHORT_UNALIGNED, at, g.get(records.get(i)));
+            } else if (kind == byte.class) {
+                Getters.OfByte g = (Getters.OfByte) getter;
+                for (int i = 0; i < n; i++, at += stride) out.set(ValueLayout.JAVA_BYTE, at, g.get(records.get(i)));
+            } else {
+                Getters.OfBoolean g = (Getters.OfBoolean) getter;
+                for (int i = 0; i < n; i++, at += stride) out.set(ValueLayout.JAVA_BYTE, at, g.get(records.get(i)) ? (byte) 1 : 0);
+            }
         }
 
         @Override
@@ -106,6 +141,19 @@ final class RecordCodec {
         }
 
         @Override
+        void writeColumn(List<?> records, MemorySegment out, long base, long stride) throws Throwable {
+            List<Object> nested = new ArrayList<>(records.size());
+            for (int i = 0; i < records.size(); i++) {
+                Object value = accessor.invoke(records.get(i));
+                if (value == null) {
+                    throw new IllegalArgumentException("record [" + i + "]: component '" + name + "' is null; records are stored whole");
+                }
+                nested.add(value);
+            }
+            codec.encodeColumns(nested, out, base + offset, stride);
+        }
+
+        @Override
         Object read(MemorySegment in, long base) throws Throwable {
             return codec.readOne(in, base + offset);
         }
@@ -143,6 +191,34 @@ final class RecordCodec {
         }
 
         @Override
+        void writeColumn(List<?> records, MemorySegment out, long base, long stride) throws Throwable {
+            for (int i = 0; i < records.size(); i++) {
+                Object array = accessor.invoke(records.get(i));
+                if (array == null || Array.getLength(array) != length) {
+                    throw new IllegalArgumentException("record [" + i + "]: component '" + name + "' has " + (array == null ? "no array"
+                            : "length " + Array.getLength(array)) + " but the first record's has " + length + "; every record's must match");
+                }
+                if (kind == boolean.class) {
+                    for (int k = 0; k < length; k++) put(out, base + i * stride + offset + k, kind, Array.get(array, k));
+                } else {
+                    MemorySegment.copy(heap(array), 0, out, base + i * stride + offset, size());
+                }
+            }
+        }
+
+        private static MemorySegment heap(Object array) {
+            return switch (array) {
+                case byte[] a -> MemorySegment.ofArray(a);
+                case short[] a -> MemorySegment.ofArray(a);
+                case int[] a -> MemorySegment.ofArray(a);
+                case long[] a -> MemorySegment.ofArray(a);
+                case float[] a -> MemorySegment.ofArray(a);
+                case double[] a -> MemorySegment.ofArray(a);
+                default -> throw new IllegalStateException(array.getClass().getName());
+            };
+        }
+
+        @Override
         Object read(MemorySegment in, long base) {
             Object array = Array.newInstance(kind, length);
             for (int i = 0; i < length; i++) Array.set(array, i, get(in, base + offset + i * width(kind), kind));
@@ -158,7 +234,9 @@ final class RecordCodec {
     private RecordCodec(Class<?> recordType, List<Field> fields, MethodHandle constructor) {
         this.recordType = recordType;
         this.fields = fields;
-        this.constructor = constructor;
+        // Object[] in, Object out: one exact invocation per record instead of invokeWithArguments' slow path.
+        this.constructor = constructor.asSpreader(Object[].class, fields.size())
+                .asType(MethodType.methodType(Object.class, Object[].class));
         long total = 0;
         for (Field f : fields) total += f.size();
         this.size = total;
@@ -196,7 +274,7 @@ final class RecordCodec {
                 Field field;
                 if (kind.isPrimitive() && kind != char.class && kind != void.class) {
                     if (member != null) requireCompatible(member.type(), kind, where + " field '" + name + "'");
-                    field = new Scalar(name, accessor, offset, kind);
+                    field = new Scalar(name, accessor, offset, kind, type);
                 } else if (kind.isRecord()) {
                     if (member != null && !(member.type() instanceof H5Type.CompoundType)) {
                         throw new UnsupportedTypeException(where + " field '" + name + "' is " + member.type() + ", not a compound for record "
@@ -270,19 +348,25 @@ final class RecordCodec {
         return new H5Type.CompoundType(size, members);
     }
 
-    /** Encodes every record, packed, into {@code out} (one bulk pass in Java, no HDF5 call per element). */
+    /**
+     * Encodes every record, packed, into {@code out}: in Java, with no HDF5 call per element, one
+     * component at a time, so each loop calls one generated getter.
+     */
     void encode(List<?> records, MemorySegment out) {
-        long base = 0;
-        int index = 0;
+        List<?> list = records instanceof java.util.RandomAccess ? records : new ArrayList<>(records);
+        for (int i = 0; i < list.size(); i++) {
+            if (list.get(i) == null) throw new IllegalArgumentException("record [" + i + "] is null");
+        }
+        encodeColumns(list, out, 0, size);
+    }
+
+    private void encodeColumns(List<?> records, MemorySegment out, long base, long stride) {
         try {
-            for (Object record : records) {
-                if (record == null) throw new IllegalArgumentException("record [" + index + "] is null");
-                writeOne(record, out, base);
-                base += size;
-                index++;
-            }
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("record [" + index + "]: " + e.getMessage(), e);
+            for (Field f : fields) f.writeColumn(records, out, base, stride);
+        } catch (RuntimeException | Error e) {
+            throw e;
+        } catch (Throwable e) {
+            throw new IllegalStateException("reading a component of " + recordType.getName() + " failed", e);
         }
     }
 
@@ -307,7 +391,7 @@ final class RecordCodec {
         Object[] arguments = new Object[fields.size()];
         try {
             for (int i = 0; i < arguments.length; i++) arguments[i] = fields.get(i).read(in, base);
-            return constructor.invokeWithArguments(arguments);
+            return (Object) constructor.invokeExact(arguments);
         } catch (RuntimeException | Error e) {
             throw e;
         } catch (Throwable e) {
