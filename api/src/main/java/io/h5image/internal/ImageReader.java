@@ -179,6 +179,9 @@ public final class ImageReader {
             throw new H5Exception("cannot allocate " + size + " bytes to decode dataset '" + path + "'", e);
         }
         if (size == 0) return out;
+        try (Handle dcpl = Handle.of(H5Dget_create_plist(dataset.id()), Handle.Kind.PROPERTY_LIST, "H5Dget_create_plist('" + path + "')")) {
+            Filters.requireAvailable(dcpl.id(), path);
+        }
         try (Handle fileType = Handle.of(H5Dget_type(dataset.id()), Handle.Kind.DATATYPE, "H5Dget_type('" + path + "')");
              Handle memoryType = TypeMap.memoryType(fileType.id(), parsed.dtype())) {
             if (H5Dread(dataset.id(), memoryType.id(), H5S_ALL(), H5S_ALL(), H5P_DEFAULT(), out) < 0) {

@@ -294,9 +294,10 @@ class ReadsH5pyImagesTest {
         DatasetInfo info = info(image, "data");
         assertEquals("chunked", info.layout());
         assertEquals(1, info.filters().size(), () -> "inspect should list the one (lzf) filter: " + info.filters());
-        H5Exception e = assertThrows(H5Exception.class, () -> H5Image.deserialize(image),
-                "data behind a filter libhdf5 does not have must fail with an H5Exception");
-        assertNotNull(e.getMessage(), "the exception must say what went wrong");
+        io.h5image.MissingFilterException e = assertThrows(io.h5image.MissingFilterException.class, () -> H5Image.deserialize(image),
+                "data behind a filter libhdf5 does not have must fail naming the filter");
+        assertEquals(32000, e.filterId());
+        assertTrue(e.getMessage().contains("32000 (LZF)") && e.getMessage().contains("/data"), e.getMessage());
     }
 
     // ---- types h5image does not map ------------------------------------------------------------
