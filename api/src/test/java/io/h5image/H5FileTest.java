@@ -111,6 +111,40 @@ class H5FileTest {
         }
     }
 
+    /** Variable-length strings are read in Java from the global heap: corrupt heap bytes are an InvalidImageException. */
+    @Test
+    void corruptHeapStringsFailCleanlyInJava() {
+        byte[] image;
+        try (H5File file = H5File.create()) {
+            file.createDataset("names", new String[] {"alpha", "beta"});
+            image = file.toBytes();
+        }
+        int gcol = indexOf(image, "GCOL".getBytes());
+        assertTrue(gcol > 0, "the image has a global heap collection");
+        // Object 1's size (8 bytes at collection + 16 + 8): far past the collection's end.
+        byte[] huge = image.clone();
+        huge[gcol + 16 + 8 + 6] = 0x7f;
+        try (H5File file = H5File.open(huge)) {
+            InvalidImageException e = assertThrows(InvalidImageException.class, () -> file.dataset("names").readStrings());
+            assertTrue(e.getMessage().contains("global heap collection") && e.getMessage().contains("/names"), e.getMessage());
+        }
+        byte[] noSignature = image.clone();
+        noSignature[gcol] = 'X';
+        try (H5File file = H5File.open(noSignature)) {
+            InvalidImageException e = assertThrows(InvalidImageException.class, () -> file.dataset("names").readStrings());
+            assertTrue(e.getMessage().contains("no GCOL signature"), e.getMessage());
+        }
+    }
+
+    private static int indexOf(byte[] haystack, byte[] needle) {
+        outer:
+        for (int i = 0; i <= haystack.length - needle.length; i++) {
+            for (int j = 0; j < needle.length; j++) if (haystack[i + j] != needle[j]) continue outer;
+            return i;
+        }
+        return -1;
+    }
+
     @Test
     void theImageIsTakenWithOneAllocationOfTheExactSize() {
         try (H5File file = H5File.create(); Arena arena = Arena.ofConfined()) {

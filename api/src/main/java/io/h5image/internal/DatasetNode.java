@@ -80,11 +80,34 @@ public final class DatasetNode implements Dataset {
                             + ", not strings: use read()");
                 }
                 long limit = ImageReader.decodeLimit(f.imageSize() < 0 ? Long.MAX_VALUE / 2048 : f.imageSize());
+                String[] inJava = variableStringsInJava(f, dataset, type.id(), Values.count(space.id(), path), limit);
+                if (inJava != null) return inJava;
                 return Strings.read(type.id(), Values.count(space.id(), path), limit, "dataset '" + path + "'",
                         (memoryType, buffer) -> Hdf5.check(H5Dread(dataset.id(), memoryType, H5S_ALL(), H5S_ALL(), H5P_DEFAULT(), buffer),
                                 "H5Dread('" + path + "')"));
             }
         });
+    }
+
+    /**
+     * Variable-length strings of a contiguous dataset, decoded in Java from the image ({@link
+     * GlobalHeap}) so that libhdf5's global heap code never sees the untrusted references; null when
+     * the strings are not laid out that way (then libhdf5 reads them).
+     */
+    private String[] variableStringsInJava(NativeFile f, Handle dataset, long type, long count, long limit) {
+        MemorySegment image = f.viewSource();
+        if (image == null || H5Tis_variable_str(type) <= 0) return null;
+        long reference = GlobalHeap.referenceSize(image);
+        if (count > Long.MAX_VALUE / reference) return null;
+        long bytes = count * reference;
+        long offset;
+        try (Handle dcpl = Handle.of(H5Dget_create_plist(dataset.id()), Handle.Kind.PROPERTY_LIST, "H5Dget_create_plist('" + path + "')")) {
+            offset = ImageReader.viewOffset(dataset, dcpl, bytes, image.byteSize(), path, "string[" + count + "]");
+        }
+        if (offset < 0 || H5Dget_storage_size(dataset.id()) != bytes) return null;
+        java.nio.charset.Charset charset = H5Tget_cset(type) == H5T_CSET_UTF8() ? java.nio.charset.StandardCharsets.UTF_8
+                : java.nio.charset.StandardCharsets.US_ASCII;
+        return GlobalHeap.strings(image, offset, count, charset, limit, "dataset '" + path + "'");
     }
 
     @Override

@@ -33,6 +33,28 @@ final class Superblock {
         }
     }
 
+    /** Bytes of an address in this file (the superblock's "size of offsets"): 4 or 8. */
+    static int offsetSize(MemorySegment image) {
+        return sizeField(image, 13, 9, "offsets");
+    }
+
+    /** Bytes of a length in this file (the superblock's "size of lengths"): 4 or 8. */
+    static int lengthSize(MemorySegment image) {
+        return sizeField(image, 14, 10, "lengths");
+    }
+
+    /** A size byte of the superblock, at {@code v01} in versions 0 and 1, at {@code v23} in 2 and 3. */
+    private static int sizeField(MemorySegment image, int v01, int v23, String what) {
+        long at = find(image);
+        if (at < 0 || at + 16 > image.byteSize()) throw new InvalidImageException("no superblock in the image");
+        int version = image.get(ValueLayout.JAVA_BYTE, at + 8);
+        int size = image.get(ValueLayout.JAVA_BYTE, at + (version <= 1 ? v01 : v23));
+        if (size != 4 && size != 8) {
+            throw new InvalidImageException("the superblock gives a size of " + what + " of " + size + "; h5image reads 4 and 8");
+        }
+        return size;
+    }
+
     /**
      * The end-of-file address of a version 2 or 3 superblock at offset 0 with 8-byte addresses (what
      * h5image writes): signature 8, version 1, offset size 1, length size 1, flags 1, base address 8,

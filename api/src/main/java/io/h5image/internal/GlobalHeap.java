@@ -1,0 +1,144 @@
+package io.h5image.internal;
+
+import io.h5image.InvalidImageException;
+
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.nio.ByteOrder;
+import java.nio.charset.Charset;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * Variable-length strings read in Java, straight from the image: the heap references of a
+ * contiguous dataset and the global heap collections they point into (HDF5 file format spec,
+ * "Global Heap"). libhdf5's own global heap code is not a safety boundary: fuzzing crashed it
+ * ({@code H5HG_read}) and hung it ({@code H5HG__protect}, {@code H5T__conv_vlen}) on corrupt
+ * references and collections. Here every offset and size is checked against the image first, so a
+ * corrupt image is an {@link InvalidImageException} that says which string and why.
+ */
+final class GlobalHeap {
+
+    private static final ValueLayout.OfInt INT = ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
+    private static final ValueLayout.OfShort SHORT = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
+    private static final int SIGNATURE = 0x4c4f4347; // "GCOL", little-endian
+
+    /** One object of a collection: where its bytes are in the image and how many. */
+    private record HeapObject(long at, long size) {}
+
+    private final MemorySegment image;
+    private final long base;
+    private final int offsetSize;
+    private final int lengthSize;
+    private final String where;
+    private final Map<Long, Map<Integer, HeapObject>> collections = new HashMap<>();
+
+    private GlobalHeap(MemorySegment image, long base, int offsetSize, int lengthSize, String where) {
+        this.image = image;
+        this.base = base;
+        this.offsetSize = offsetSize;
+        this.lengthSize = lengthSize;
+        this.where = where;
+    }
+
+    /** Bytes one heap reference takes in the file: a length, a collection address and an index. */
+    static long referenceSize(MemorySegment image) {
+        return 4 + Superblock.offsetSize(image) + 4;
+    }
+
+    /**
+     * Decodes {@code count} variable-length strings whose heap references start at {@code offset}
+     * of {@code image}, in {@code charset}; at most {@code limit} bytes of text in all.
+     */
+    static String[] strings(MemorySegment image, long offset, long count, Charset charset, long limit, String where) {
+        long superblock = Superblock.find(image);
+        GlobalHeap heap = new GlobalHeap(image, superblock, Superblock.offsetSize(image), Superblock.lengthSize(image), where);
+        long reference = referenceSize(image);
+        String[] out = new String[Math.toIntExact(count)];
+        long total = 0;
+        for (int i = 0; i < count; i++) {
+            long at = offset + i * reference;
+            long length = Integer.toUnsignedLong(image.get(INT, at));
+            long collection = heap.address(at + 4);
+            long index = Integer.toUnsignedLong(image.get(INT, at + 4 + heap.offsetSize));
+            if (collection == 0 && length == 0) {
+                out[i] = "";
+                continue;
+            }
+            total += length;
+            if (total > limit) {
+                throw new InvalidImageException(where + " would decode to more than " + limit + " bytes of strings"
+                        + "; raise -Dh5image.maxDecodedBytes to read it");
+            }
+            HeapObject object = heap.object(collection, index, i);
+            if (length > object.size()) {
+                throw new InvalidImageException(where + " string [" + i + "] claims " + length + " bytes but its heap object ("
+                        + collection + "#" + index + ") holds " + object.size() + ": the image is corrupt");
+            }
+            byte[] bytes = new byte[(int) length];
+            MemorySegment.copy(image, ValueLayout.JAVA_BYTE, object.at(), bytes, 0, bytes.length);
+            out[i] = new String(bytes, charset);
+        }
+        return out;
+    }
+
+    private long address(long at) {
+        return offsetSize == 8 ? image.get(ValueLayout.JAVA_LONG_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN), at)
+                : Integer.toUnsignedLong(image.get(INT, at));
+    }
+
+    private long length(long at) {
+        return lengthSize == 8 ? image.get(ValueLayout.JAVA_LONG_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN), at)
+                : Integer.toUnsignedLong(image.get(INT, at));
+    }
+
+    private HeapObject object(long address, long index, int string) {
+        Map<Integer, HeapObject> objects = collections.computeIfAbsent(address, this::parse);
+        HeapObject object = index > Integer.MAX_VALUE ? null : objects.get((int) index);
+        if (object == null || index == 0) {
+            throw new InvalidImageException(where + " string [" + string + "] refers to object " + index
+                    + " of the global heap collection at " + address + ", which has no such object: the image is corrupt");
+        }
+        return object;
+    }
+
+    /** Parses one collection, every size checked against the collection and the image. */
+    private Map<Integer, HeapObject> parse(long address) {
+        long start = base + address;
+        long header = 8 + lengthSize;
+        if (address < 0 || start < 0 || start > image.byteSize() - header) {
+            throw corrupt(address, "lies outside the " + image.byteSize() + "-byte image");
+        }
+        if (image.get(INT, start) != SIGNATURE) throw corrupt(address, "has no GCOL signature");
+        if (image.get(ValueLayout.JAVA_BYTE, start + 4) != 1) throw corrupt(address, "has an unknown version");
+        long size = length(start + 8);
+        if (size < header || size > image.byteSize() - start) {
+            throw corrupt(address, "claims " + size + " bytes, past the end of the image");
+        }
+        long end = start + size;
+        Map<Integer, HeapObject> objects = new HashMap<>();
+        long at = start + header;
+        long objectHeader = 8 + lengthSize;
+        while (at <= end - objectHeader) {
+            int index = Short.toUnsignedInt(image.get(SHORT, at));
+            long objectSize = length(at + 8);
+            if (index == 0) break; // the free space: the rest of the collection
+            long data = at + objectHeader;
+            if (objectSize < 0 || objectSize > end - data) {
+                throw corrupt(address, "has object " + index + " of " + objectSize + " bytes, past the collection's end");
+            }
+            if (objects.put(index, new HeapObject(data, objectSize)) != null) {
+                throw corrupt(address, "has object " + index + " twice");
+            }
+            long padded = (objectSize + 7) & ~7L;
+            if (padded > end - data) break;
+            at = data + padded;
+        }
+        return objects;
+    }
+
+    private InvalidImageException corrupt(long address, String what) {
+        return new InvalidImageException(where + " refers to a global heap collection at " + address + " that " + what
+                + ": the image is corrupt");
+    }
+}
