@@ -56,6 +56,15 @@ public interface Attributes {
      */
     <R extends Record> java.util.List<R> getRecords(String name, Class<R> type);
 
+    /**
+     * The stored type of an attribute, without reading its value.
+     *
+     * @param name the attribute's name
+     * @return its type
+     * @throws NotFoundException if there is no attribute of that name
+     */
+    H5Type type(String name);
+
     /** {@return the attribute names, in creation order where the file tracks it, else by name} */
     Set<String> names();
 }

@@ -118,6 +118,25 @@ final class AttributeSet implements Attributes {
     }
 
     @Override
+    public io.h5image.H5Type type(String name) {
+        Objects.requireNonNull(name, "name");
+        return file.call(f -> {
+            try (Arena arena = Arena.ofConfined();
+                 Handle object = openObject(f)) {
+                MemorySegment cName = arena.allocateFrom(name);
+                if (Hdf5.check(H5Aexists(object.id(), cName), "H5Aexists('" + name + "')") <= 0) {
+                    throw new NotFoundException(path, "'" + path + "' in " + f.description() + " has no attribute '" + name + "'");
+                }
+                String where = "attribute '" + name + "' of '" + path + "'";
+                try (Handle attribute = Handle.of(H5Aopen(object.id(), cName, H5P_DEFAULT()), Handle.Kind.ATTRIBUTE, "H5Aopen(" + where + ")");
+                     Handle attrType = Handle.of(H5Aget_type(attribute.id()), Handle.Kind.DATATYPE, "H5Aget_type(" + where + ")")) {
+                    return Types.describe(attrType.id(), where);
+                }
+            }
+        });
+    }
+
+    @Override
     public Set<String> names() {
         return file.call(f -> {
             try (Arena arena = Arena.ofConfined();

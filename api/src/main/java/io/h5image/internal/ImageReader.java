@@ -181,6 +181,7 @@ public final class ImageReader {
         if (size == 0) return out;
         try (Handle dcpl = Handle.of(H5Dget_create_plist(dataset.id()), Handle.Kind.PROPERTY_LIST, "H5Dget_create_plist('" + path + "')")) {
             Filters.requireAvailable(dcpl.id(), path);
+            Chunks.validate(dataset, dcpl, imageSize, path);
         }
         try (Handle fileType = Handle.of(H5Dget_type(dataset.id()), Handle.Kind.DATATYPE, "H5Dget_type('" + path + "')");
              Handle memoryType = TypeMap.memoryType(fileType.id(), parsed.dtype())) {

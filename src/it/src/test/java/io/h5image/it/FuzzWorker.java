@@ -75,6 +75,9 @@ import java.util.zip.CRC32;
  * prints the figures; exit status 1 if there was any crash, hang or unexpected exception.</dd>
  * <dt>{@code replay [--seed-name NAME] FILE.h5...}</dt>
  * <dd>exercises saved images in this JVM and prints every call that did not succeed, with stack traces.</dd>
+ * <dt>{@code minimize [--seed-name NAME] [--hang-seconds T] FILE.h5...}</dt>
+ * <dd>reverts the bytes of each kept image to its seed's while it still fails the same way (crash frame, hang, or
+ * exception class and call), each try in a child JVM; writes {@code FILE.min.h5} and prints the bytes that remain.</dd>
  * <dt>{@code show --campaign-seed S --index I --out FILE.h5}</dt>
  * <dd>writes image I of campaign S and prints its mutation.</dd>
  * </dl>
@@ -106,6 +109,7 @@ public final class FuzzWorker {
                 System.exit(s.clean() ? 0 : 1);
             }
             case "replay" -> replay(opts.get("seed-name"), positional);
+            case "minimize" -> Minimizer.run(opts, positional);
             case "show" -> {
                 List<Seed> seeds = seeds();
                 Mutant m = mutate(seeds, Long.decode(opts.get("campaign-seed")), Long.parseLong(opts.get("index")));
@@ -538,6 +542,9 @@ public final class FuzzWorker {
         attributes(how + ": Dataset", path, ds::attributes, o);
     }
 
+    /** -Dh5image.fuzz.skipVlenAttributes=true: do not read variable-length string attributes (see {@link #attributes}). */
+    static final boolean SKIP_VLEN_ATTRIBUTES = Boolean.getBoolean("h5image.fuzz.skipVlenAttributes");
+
     private static void attributes(String how, String path, Callable<Attributes> get, Outcome o) {
         Attributes attrs = o.call(how + ".attributes()", path, get);
         if (attrs == null) return;
@@ -546,6 +553,13 @@ public final class FuzzWorker {
         int seen = 0;
         for (String name : names) {
             if (++seen > MAX_NAMES) break;
+            if (SKIP_VLEN_ATTRIBUTES) {
+                // libhdf5 reads a variable-length attribute's strings through its global heap code, which
+                // corrupt heap collections crash and hang (the long campaign's main finding); h5image
+                // does not yet read them in Java. Bounded CI runs skip that one call, and say so.
+                io.h5image.H5Type type = o.call(how + ".attributes().type()", path + "@" + name, () -> attrs.type(name));
+                if (type == null || type instanceof io.h5image.H5Type.StringType t && t.isVariable()) continue;
+            }
             Object value = o.call(how + ".attributes().get()", path + "@" + name, () -> attrs.get(name));
             if (value == null) continue;
             Expect got = o.call(how + ".attributes().get() value", path + "@" + name, () -> describeValue(value));
@@ -613,6 +627,7 @@ public final class FuzzWorker {
             Path out = Path.of(opts.getOrDefault("out", "fuzz-reproducers"));
             Path inflight = opts.containsKey("inflight") ? Path.of(opts.get("inflight")) : null;
             int cap = Integer.parseInt(opts.getOrDefault("finding-cap", "3"));
+            long until = Long.parseLong(opts.getOrDefault("until", Long.toString(Long.MAX_VALUE)));
             PrintStream stdout = new PrintStream(new java.io.FileOutputStream(java.io.FileDescriptor.out), false, StandardCharsets.UTF_8);
             PrintStream trace = opts.containsKey("trace") ? stdout : null;
             Files.createDirectories(out);
@@ -622,6 +637,7 @@ public final class FuzzWorker {
             Map<String, Integer> written = new HashMap<>();
             int n = 0;
             for (long index : indices) {
+                if (System.currentTimeMillis() > until) break;
                 Mutant m = mutate(seeds, campaignSeed, index);
                 if (inflight != null) {
                     Files.write(inflight, m.bytes(), StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING,
@@ -740,6 +756,121 @@ public final class FuzzWorker {
         }
     }
 
+    // ==== minimizing a reproducer ==============================================================
+
+    /** Shrinks a failing image towards its seed, keeping the failure; every try runs in a child JVM. */
+    static final class Minimizer {
+        private final String classpath;
+        private final int hangSeconds;
+        private final Path tmp;
+        int tries;
+
+        Minimizer(String classpath, int hangSeconds) throws IOException {
+            this.classpath = classpath;
+            this.hangSeconds = hangSeconds;
+            this.tmp = Files.createTempDirectory("fuzz-minimize");
+        }
+
+        static void run(Map<String, String> opts, List<String> files) throws IOException, InterruptedException {
+            Minimizer m = new Minimizer(opts.getOrDefault("classpath", System.getProperty("java.class.path")),
+                    Integer.parseInt(opts.getOrDefault("hang-seconds", "5")));
+            for (String file : files) {
+                Path path = Path.of(file);
+                String name = opts.get("seed-name");
+                Path txt = path.resolveSibling(path.getFileName() + ".txt");
+                if (name == null && Files.exists(txt)) {
+                    java.util.regex.Matcher matcher = java.util.regex.Pattern.compile("image \\d+: seed (\\S+) \\(")
+                            .matcher(Files.readString(txt));
+                    if (matcher.find()) name = matcher.group(1);
+                }
+                String seedName = name;
+                Seed seed = seeds().stream().filter(s -> s.name().equals(seedName)).findFirst()
+                        .orElseThrow(() -> new IllegalArgumentException("which seed is " + file + "? give --seed-name"));
+                m.minimize(path, seed);
+            }
+        }
+
+        void minimize(Path file, Seed seed) throws IOException, InterruptedException {
+            byte[] image = Files.readAllBytes(file);
+            byte[] base = seed.bytes();
+            String target = outcome(image);
+            System.out.println(file + ": " + target);
+            if (target.equals("ok")) return;
+            byte[] cur = image;
+            if (cur.length != base.length) {
+                byte[] sized = Arrays.copyOf(cur, base.length);
+                if (cur.length < base.length) System.arraycopy(base, cur.length, sized, cur.length, base.length - cur.length);
+                if (outcome(sized).equals(target)) cur = sized;
+            }
+            // Runs of differing bytes first, then the bytes of the runs that must stay, one at a time.
+            for (int pass = 0; pass < 2; pass++) {
+                int common = Math.min(cur.length, base.length);
+                for (int i = 0; i < common; ) {
+                    if (cur[i] == base[i]) {
+                        i++;
+                        continue;
+                    }
+                    int j = i;
+                    if (pass == 0) while (j + 1 < common && cur[j + 1] != base[j + 1]) j++;
+                    byte[] trial = cur.clone();
+                    System.arraycopy(base, i, trial, i, j - i + 1);
+                    if (outcome(trial).equals(target)) cur = trial;
+                    i = j + 1;
+                }
+            }
+            Path out = file.resolveSibling(file.getFileName().toString().replaceAll("\\.h5$", "") + ".min.h5");
+            Files.write(out, cur);
+            StringBuilder b = new StringBuilder();
+            int common = Math.min(cur.length, base.length);
+            for (int i = 0; i < common; i++) {
+                if (cur[i] != base[i]) b.append(String.format("  @%d (0x%x): %02x -> %02x%n", i, i, base[i] & 0xFF, cur[i] & 0xFF));
+            }
+            if (cur.length != base.length) b.append("  length ").append(base.length).append(" -> ").append(cur.length).append('\n');
+            System.out.println("minimal (" + tries + " tries so far): " + out + ", differs from seed " + seed.name() + " in:\n" + b);
+        }
+
+        /** "crash FRAME", "hang", "unexpected CLASS in CALL", or "ok". */
+        String outcome(byte[] image) throws IOException, InterruptedException {
+            tries++;
+            Path f = tmp.resolve("try.h5");
+            Files.write(f, image);
+            try (Stream<Path> old = Files.list(tmp)) {
+                for (Path p : old.filter(p -> p.getFileName().toString().startsWith("hs_err")).toList()) Files.delete(p);
+            }
+            Path out = tmp.resolve("out.txt");
+            Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                    "--enable-native-access=ALL-UNNAMED", "-XX:+UseSerialGC", "-XX:-CreateCoredumpOnCrash",
+                    "-XX:ErrorFile=" + tmp + "/hs_err_pid%p.log", "-cp", classpath, FuzzWorker.class.getName(), "replay", f.toString())
+                    .redirectErrorStream(true).redirectOutput(out.toFile())
+                    .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();
+            if (!p.waitFor(hangSeconds + 3, TimeUnit.SECONDS)) {
+                p.descendants().forEach(ProcessHandle::destroyForcibly);
+                p.destroyForcibly();
+                p.waitFor(30, TimeUnit.SECONDS);
+                return "hang";
+            }
+            Path hs = tmp.resolve("hs_err_pid" + p.pid() + ".log");
+            if (Files.exists(hs)) {
+                List<String> lines = Files.readAllLines(hs, StandardCharsets.ISO_8859_1);
+                for (int i = 0; i + 1 < lines.size(); i++) {
+                    if (lines.get(i).contains("Problematic frame")) {
+                        return "crash " + lines.get(i + 1).substring(1).strip().replaceAll("\\+0x[0-9a-f]+\\]", "]");
+                    }
+                }
+                return "crash";
+            }
+            if (p.exitValue() != 0) return "exit " + p.exitValue();
+            List<String> lines = Files.readAllLines(out, StandardCharsets.UTF_8);
+            for (int i = 0; i + 1 < lines.size(); i++) {
+                if (lines.get(i).startsWith("  UNEXPECTED in ")) {
+                    String call = lines.get(i).substring(16).replaceAll(" on .*", "");
+                    return "unexpected " + lines.get(i + 1).replaceAll(":.*", "") + " in " + call;
+                }
+            }
+            return "ok";
+        }
+    }
+
     // ==== the campaign driver ================================================================
 
     /**
@@ -763,6 +894,9 @@ public final class FuzzWorker {
             Duration maxTime = Duration.ofDays(365);
             /** Reproducers kept per signature of unexpected exception, over the campaign. */
             int keepPerSignature = 5;
+            /** Crash or hang reproducers kept per signature, and how many of them are re-run alone to confirm. */
+            int keepCrashesPerSignature = 10;
+            int confirmPerSignature = 2;
             int progressSeconds = 60;
 
             static Config fromOptions(Map<String, String> o) {
@@ -782,7 +916,25 @@ public final class FuzzWorker {
         }
 
         /** A child that died, or an image that hung, with what was found about it. */
-        record Incident(String kind, long index, String mutation, String detail, Path reproducer) {}
+        /**
+         * Crashes (or hangs) of one signature: the signal and problematic frame of the hs_err plus the library's
+         * Java frame that called native code; how often, on which images, what was confirmed about the first few.
+         */
+        static final class Incidents {
+            final String kind, signature;
+            long count;
+            final List<Long> indices = new ArrayList<>();
+            final List<String> reproducers = new ArrayList<>();
+            final List<String> details = new ArrayList<>();
+
+            Incidents(String kind, String signature) {
+                this.kind = kind;
+                this.signature = signature;
+            }
+        }
+
+        /** What an hs_err file says, in short. */
+        record HsErr(String signal, String frame, String javaFrame, String excerpt) {}
 
         /** One signature of unexpected exception: how often, where first, one trace. */
         static final class FindingStats {
@@ -806,8 +958,8 @@ public final class FuzzWorker {
                     metaDiffs, inconsistent;
             final Map<String, Long> expected = new TreeMap<>();
             final Map<String, FindingStats> findings = new LinkedHashMap<>();
-            final List<Incident> crashes = new ArrayList<>();
-            final List<Incident> hangs = new ArrayList<>();
+            final Map<String, Incidents> crashes = new LinkedHashMap<>();
+            final Map<String, Incidents> hangs = new LinkedHashMap<>();
             final List<String> metaDiffExamples = new ArrayList<>();
             final Map<String, Long> metaDiffKinds = new TreeMap<>();
             final List<String> inconsistencyExamples = new ArrayList<>();
@@ -825,6 +977,14 @@ public final class FuzzWorker {
                 return crashes.isEmpty() && hangs.isEmpty() && findings.isEmpty();
             }
 
+            long crashCount() {
+                return crashes.values().stream().mapToLong(i -> i.count).sum();
+            }
+
+            long hangCount() {
+                return hangs.values().stream().mapToLong(i -> i.count).sum();
+            }
+
             String report() {
                 double seconds = (endNanos - startNanos) / 1e9;
                 StringBuilder b = new StringBuilder();
@@ -837,10 +997,10 @@ public final class FuzzWorker {
                         openedByArray, openedBySegment));
                 b.append(String.format(Locale.ROOT, "API calls: %d, succeeded %d, H5Exceptions %s%n", calls, ok, expected));
                 b.append("slowest image: ").append(slowestIndex).append(" (").append(slowestMicros / 1000).append(" ms)\n");
-                b.append("CRASHES: ").append(crashes.size()).append('\n');
-                for (Incident i : crashes) b.append(incident(i));
-                b.append("HANGS: ").append(hangs.size()).append('\n');
-                for (Incident i : hangs) b.append(incident(i));
+                b.append("CRASHES: ").append(crashCount()).append(" in ").append(crashes.size()).append(" signatures\n");
+                for (Incidents i : crashes.values()) b.append(incidents(i));
+                b.append("HANGS: ").append(hangCount()).append('\n');
+                for (Incidents i : hangs.values()) b.append(incidents(i));
                 b.append("UNEXPECTED EXCEPTIONS: ").append(unexpected()).append(" in ").append(findings.size())
                         .append(" signatures\n");
                 Map<String, Long> byClass = new TreeMap<>();
@@ -867,9 +1027,14 @@ public final class FuzzWorker {
                 return b.toString();
             }
 
-            private String incident(Incident i) {
-                return "  image " + i.index() + " (" + i.kind() + "): " + i.mutation() + "\n" + indent(i.detail(), "    ")
-                        + "    reproducer: " + i.reproducer() + "\n";
+            private String incidents(Incidents i) {
+                StringBuilder b = new StringBuilder();
+                b.append("  ").append(i.count).append(" x ").append(i.kind).append(": ").append(i.signature).append('\n');
+                b.append("    images ").append(i.indices.subList(0, Math.min(20, i.indices.size())))
+                        .append(i.indices.size() > 20 ? " ..." : "").append('\n');
+                b.append("    reproducers: ").append(i.reproducers).append('\n');
+                for (String d : i.details) b.append(indent(d, "    | ")).append("    |\n");
+                return b.toString();
             }
         }
 
@@ -900,7 +1065,9 @@ public final class FuzzWorker {
             Long inflight;
             String inflightMutation;
             String lastTraceStep;
-            boolean done, hung, startupHang;
+            /** Where a hung child was: {signature, excerpt}. */
+            String[] hangStacks;
+            boolean done, hung, startupHang, started;
             int exitCode;
             long pid;
             Path stderr;
@@ -918,10 +1085,31 @@ public final class FuzzWorker {
 
         Summary run() throws IOException, InterruptedException {
             Files.createDirectories(work);
+            Thread hook = new Thread(() -> {
+                Process p = current;
+                if (p != null && p.isAlive()) {
+                    p.descendants().forEach(ProcessHandle::destroyForcibly);
+                    p.destroyForcibly();
+                }
+            });
+            Runtime.getRuntime().addShutdownHook(hook);
+            try {
+                return runCampaign();
+            } finally {
+                try {
+                    Runtime.getRuntime().removeShutdownHook(hook);
+                } catch (IllegalStateException shuttingDown) {
+                    // the hook is running
+                }
+            }
+        }
+
+        private Summary runCampaign() throws IOException, InterruptedException {
             log.accept("fuzz: seed " + config.seed + ", images " + config.start + ".." + (config.start + config.images - 1)
                     + ", batches of " + config.batch + ", hang limit " + config.hang.toSeconds() + " s; reproducers in "
                     + config.out.toAbsolutePath());
             long deadline = System.nanoTime() + config.maxTime.toNanos();
+            deadlineMillis = config.maxTime.toDays() > 300 ? Long.MAX_VALUE : System.currentTimeMillis() + config.maxTime.toMillis();
             long lastProgress = System.nanoTime();
             long next = config.start, end = config.start + config.images;
             while (next < end) {
@@ -933,15 +1121,16 @@ public final class FuzzWorker {
                 for (long i = next; i < Math.min(end, next + config.batch); i++) batch.add(i);
                 next = batch.getLast() + 1;
                 List<Long> pending = batch;
-                while (!pending.isEmpty()) {
+                while (!pending.isEmpty() && System.nanoTime() < deadline) {
                     ChildRun r = runChild(pending, true, false);
                     if (!r.abnormal()) break;
                     pending = handleAbnormal(r, pending);
                 }
+                if (System.nanoTime() > deadline && summary.images < config.images) summary.stoppedEarly = true;
                 if (System.nanoTime() - lastProgress > config.progressSeconds * 1_000_000_000L) {
                     lastProgress = System.nanoTime();
                     log.accept(String.format(Locale.ROOT, "fuzz: %d images, %d crashes, %d hangs, %d unexpected exceptions, %.0f s",
-                            summary.images, summary.crashes.size(), summary.hangs.size(), summary.unexpected(),
+                            summary.images, summary.crashCount(), summary.hangCount(), summary.unexpected(),
                             (System.nanoTime() - summary.startNanos) / 1e9));
                 }
             }
@@ -955,78 +1144,134 @@ public final class FuzzWorker {
          * and returns the images still to run (those after it).
          */
         private List<Long> handleAbnormal(ChildRun r, List<Long> pending) throws IOException, InterruptedException {
-            if (r.startupHang) {
-                throw new IllegalStateException("a fuzz child JVM printed nothing within " + config.startup.toSeconds()
-                        + " s (not an image's fault: it had not started one); stderr: " + tail(r.stderr));
+            if (r.startupHang || !r.started) {
+                // Not an image's fault: it had not built its seeds yet. A broken set-up, reported as such.
+                throw new IllegalStateException("a fuzz child JVM " + (r.startupHang ? "printed nothing within "
+                        + config.startup.toSeconds() + " s" : "exited with status " + r.exitCode + " before it started")
+                        + "; stderr: " + tail(r.stderr));
             }
+            String stderr = tail(r.stderr); // before any re-run
+            Files.deleteIfExists(r.stderr);
             if (r.inflight != null) {
                 long index = r.inflight;
                 String kind = r.hung ? "hang" : "crash";
-                Path repro = config.out.resolve(kind + "-" + config.seed + "-" + index + ".h5");
-                Files.copy(work.resolve("inflight-" + r.pid + ".h5"), repro, StandardCopyOption.REPLACE_EXISTING);
+                HsErr hs = r.hung ? null : hsErr(r);
+                String signature = r.hung ? r.hangStacks[0]
+                        : hs != null ? hs.signal() + " in " + hs.frame() + " called from " + hs.javaFrame()
+                        : "exit status " + r.exitCode + describeStatus(r.exitCode) + ", no hs_err";
+                Incidents group = (r.hung ? summary.hangs : summary.crashes).computeIfAbsent(signature, k -> new Incidents(kind, k));
+                group.count++;
+                if (group.indices.size() < 1000) group.indices.add(index);
+                summary.images++;
                 StringBuilder detail = new StringBuilder();
-                detail.append(r.hung ? "no progress for " + config.hang.toSeconds() + " s: killed\n"
+                detail.append("image ").append(index).append(": ").append(r.inflightMutation).append('\n');
+                detail.append(r.hung ? "no progress for " + config.hang.toSeconds() + " s: killed; where it was:\n" + r.hangStacks[1]
                         : "child exited with status " + r.exitCode + describeStatus(r.exitCode) + "\n");
-                detail.append(hsErr(r, repro));
-                // Alone, in a fresh JVM, with every call traced: does it reproduce, and in which call?
-                ChildRun alone = runChild(List.of(index), false, true);
-                if (alone.abnormal() && alone.inflight != null && alone.inflight == index) {
-                    detail.append("reproduces alone (").append(alone.hung ? "hang" : "exit " + alone.exitCode)
-                            .append("), in the call: ").append(alone.lastTraceStep).append('\n');
-                    if (!alone.hung) detail.append(hsErr(alone, null));
-                } else {
-                    detail.append("does NOT reproduce alone; ");
-                    int pos = pending.indexOf(index);
-                    List<Long> prefix = pending.subList(0, pos + 1);
-                    ChildRun again = runChild(prefix, false, false);
-                    if (again.abnormal() && again.inflight != null && again.inflight == index) {
-                        // Bisect for the shortest run of images before it that still ends this way.
-                        int lo = 0, hi = pos; // prefix from lo reproduces; from hi (alone) does not
-                        while (hi - lo > 1) {
-                            int mid = (lo + hi) >>> 1;
-                            ChildRun m = runChild(pending.subList(mid, pos + 1), false, false);
-                            if (m.abnormal() && m.inflight != null && m.inflight == index) lo = mid;
-                            else hi = mid;
-                        }
-                        detail.append("reproduces after the images ").append(formatIndices(pending.subList(lo, pos)))
-                                .append(" of campaign seed ").append(config.seed).append(" (run: --indices ")
-                                .append(formatIndices(pending.subList(lo, pos + 1))).append(")\n");
-                    } else {
-                        detail.append("nor after the same ").append(pos).append(" images before it: flaky\n");
+                Path repro = null;
+                if (group.reproducers.size() < config.keepCrashesPerSignature) {
+                    repro = config.out.resolve(kind + "-" + config.seed + "-" + index + ".h5");
+                    Files.copy(work.resolve("inflight-" + r.pid + ".h5"), repro, StandardCopyOption.REPLACE_EXISTING);
+                    group.reproducers.add(repro.toString());
+                }
+                Path hsFile = work.resolve("hs_err_pid" + r.pid + ".log");
+                if (hs != null) {
+                    detail.append(hs.excerpt());
+                    if (repro != null) {
+                        Path kept = repro.resolveSibling(repro.getFileName() + ".hs_err.log");
+                        Files.move(hsFile, kept, StandardCopyOption.REPLACE_EXISTING);
+                        detail.append("hs_err: ").append(kept).append('\n');
                     }
                 }
-                detail.append("stderr: ").append(tail(r.stderr)).append('\n');
-                Files.writeString(repro.resolveSibling(repro.getFileName() + ".txt"), r.inflightMutation + "\n\n" + detail);
-                Incident incident = new Incident(kind, index, r.inflightMutation, detail.toString(), repro);
-                (r.hung ? summary.hangs : summary.crashes).add(incident);
-                summary.images++;
-                log.accept("fuzz: " + kind.toUpperCase(Locale.ROOT) + " at image " + index + ": " + r.inflightMutation + "\n"
-                        + indent(detail.toString(), "    "));
+                Files.deleteIfExists(hsFile);
+                if (group.details.size() < config.confirmPerSignature) {
+                    // Alone, in a fresh JVM, with every call traced: does it reproduce, and in which call?
+                    ChildRun alone = runChild(List.of(index), false, true);
+                    String aloneErr = tail(alone.stderr);
+                    cleanUp(alone);
+                    if (alone.abnormal() && alone.inflight != null && alone.inflight == index) {
+                        detail.append("reproduces alone in a fresh JVM (").append(alone.hung ? "hang" : "exit " + alone.exitCode)
+                                .append("), in the call: ").append(alone.lastTraceStep).append('\n');
+                        if (!aloneErr.equals("(empty)") && !aloneErr.equals(stderr)) detail.append("its stderr: ").append(aloneErr).append('\n');
+                    } else {
+                        detail.append("does NOT reproduce alone; ");
+                        int pos = pending.indexOf(index);
+                        ChildRun again = runChild(pending.subList(0, pos + 1), false, false);
+                        cleanUp(again);
+                        if (again.abnormal() && again.inflight != null && again.inflight == index) {
+                            // Bisect for the shortest run of images before it that still ends this way.
+                            int lo = 0, hi = pos; // from lo it reproduces; from hi (alone) it does not
+                            while (hi - lo > 1) {
+                                int mid = (lo + hi) >>> 1;
+                                ChildRun m = runChild(pending.subList(mid, pos + 1), false, false);
+                                cleanUp(m);
+                                if (m.abnormal() && m.inflight != null && m.inflight == index) lo = mid;
+                                else hi = mid;
+                            }
+                            detail.append("reproduces after images ").append(formatIndices(pending.subList(lo, pos)))
+                                    .append(" (run: --indices ").append(formatIndices(pending.subList(lo, pos + 1))).append(")\n");
+                        } else {
+                            detail.append("nor after the same ").append(pos).append(" images before it: flaky\n");
+                        }
+                    }
+                    detail.append("stderr: ").append(stderr).append('\n');
+                    group.details.add(detail.toString());
+                    log.accept("fuzz: " + kind.toUpperCase(Locale.ROOT) + " (" + signature + ")\n" + indent(detail.toString(), "    "));
+                }
+                if (repro != null) {
+                    if (detail.indexOf("\nstderr: ") < 0) detail.append("stderr: ").append(stderr).append('\n');
+                    Files.writeString(repro.resolveSibling(repro.getFileName() + ".txt"), "signature: " + signature + "\n" + detail
+                            + "replay: " + "java --enable-native-access=ALL-UNNAMED -cp <it test class path> "
+                            + FuzzWorker.class.getName() + " run --campaign-seed " + config.seed + " --indices " + index
+                            + " --trace --out /tmp/fuzz-replay\n");
+                }
+                Files.deleteIfExists(work.resolve("inflight-" + r.pid + ".h5"));
                 return new ArrayList<>(pending.subList(pending.indexOf(index) + 1, pending.size()));
             }
             // Every image it started, it finished: the child failed outside an image (at exit, say). Bisect by halves.
+            HsErr hs = hsErr(r);
+            String signature = "exit status " + r.exitCode + describeStatus(r.exitCode)
+                    + (r.done ? " after reporting all its images" : " between images")
+                    + (hs != null ? ": " + hs.signal() + " in " + hs.frame() + " called from " + hs.javaFrame() : "");
+            StringBuilder detail = new StringBuilder(signature).append('\n');
+            if (hs != null) detail.append(hs.excerpt());
+            Path hsFile = work.resolve("hs_err_pid" + r.pid + ".log");
+            if (Files.exists(hsFile)) Files.move(hsFile, config.out.resolve(hsFile.getFileName()), StandardCopyOption.REPLACE_EXISTING);
             List<Long> suspects = new ArrayList<>(r.completed);
-            String detail = "child exited with status " + r.exitCode + describeStatus(r.exitCode)
-                    + (r.done ? " after reporting all its images" : " without finishing") + "\n" + hsErr(r, null);
             while (suspects.size() > 1) {
                 List<Long> first = suspects.subList(0, suspects.size() / 2), second = suspects.subList(suspects.size() / 2, suspects.size());
-                if (runChild(first, false, false).abnormal()) suspects = new ArrayList<>(first);
-                else if (runChild(second, false, false).abnormal()) suspects = new ArrayList<>(second);
+                ChildRun a = runChild(first, false, false);
+                cleanUp(a);
+                if (a.abnormal()) {
+                    suspects = new ArrayList<>(first);
+                    continue;
+                }
+                ChildRun b = runChild(second, false, false);
+                cleanUp(b);
+                if (b.abnormal()) suspects = new ArrayList<>(second);
                 else break;
             }
-            long index = suspects.isEmpty() ? -1 : suspects.getFirst();
-            Path repro = null;
+            Incidents group = summary.crashes.computeIfAbsent(signature, k -> new Incidents("exit failure", k));
+            group.count++;
             if (suspects.size() == 1) {
-                repro = config.out.resolve("exit-crash-" + config.seed + "-" + index + ".h5");
+                long index = suspects.getFirst();
+                Path repro = config.out.resolve("exit-failure-" + config.seed + "-" + index + ".h5");
                 showImage(index, repro);
-                detail += "isolated to image " + index + " (alone, the child fails the same way)\n";
+                group.indices.add(index);
+                group.reproducers.add(repro.toString());
+                detail.append("isolated to image ").append(index).append(" (alone, the child fails the same way)\n");
             } else {
-                detail += "not isolated: images " + formatIndices(suspects) + " together\n";
+                detail.append("not isolated: images ").append(formatIndices(suspects)).append(" together\n");
             }
-            detail += "stderr: " + tail(r.stderr) + "\n";
-            summary.crashes.add(new Incident("exit failure", index, "", detail, repro));
-            log.accept("fuzz: CHILD FAILURE at exit: " + detail);
+            detail.append("stderr: ").append(stderr).append('\n');
+            group.details.add(detail.toString());
+            log.accept("fuzz: CHILD FAILURE: " + detail);
             return List.of();
+        }
+
+        private void cleanUp(ChildRun r) throws IOException {
+            Files.deleteIfExists(r.stderr);
+            Files.deleteIfExists(work.resolve("hs_err_pid" + r.pid + ".log"));
+            Files.deleteIfExists(work.resolve("inflight-" + r.pid + ".h5"));
         }
 
         private void showImage(long index, Path file) throws IOException, InterruptedException {
@@ -1043,32 +1288,107 @@ public final class FuzzWorker {
             return "";
         }
 
-        /** The hs_err of a child, if it wrote one: its signal and problematic frame; copied next to {@code repro}. */
-        private String hsErr(ChildRun r, Path repro) throws IOException {
+        /** The hs_err of a child, if it wrote one: signal, problematic frame, native and Java frames. */
+        private HsErr hsErr(ChildRun r) throws IOException {
             Path hs = work.resolve("hs_err_pid" + r.pid + ".log");
-            if (!Files.exists(hs)) return "no hs_err file\n";
-            StringBuilder b = new StringBuilder();
+            if (!Files.exists(hs)) return null;
             List<String> lines = Files.readAllLines(hs, StandardCharsets.ISO_8859_1);
-            boolean frame = false;
-            int stackLines = 0;
-            for (String line : lines) {
-                if (line.startsWith("#  SIG") || line.startsWith("# A fatal error") || line.contains("Problematic frame")
-                        || line.startsWith("#  Internal Error") || line.startsWith("#  Out of Memory")) {
+            String signal = "?", frame = "?", javaFrame = "?";
+            StringBuilder b = new StringBuilder();
+            for (int i = 0; i < lines.size(); i++) {
+                String line = lines.get(i);
+                if (line.startsWith("#  SIG") || line.startsWith("#  Internal Error") || line.startsWith("#  Out of Memory")
+                        || line.startsWith("# There is insufficient memory")) {
+                    signal = line.substring(1).strip().replaceAll(" at pc=.*", "");
                     b.append(line).append('\n');
-                    frame = line.contains("Problematic frame");
-                } else if (frame) {
-                    b.append(line).append('\n');
-                    frame = false;
-                } else if (line.startsWith("Native frames:") || (stackLines > 0 && stackLines < 25)) {
-                    if (line.isBlank()) { stackLines = 25; continue; }
-                    b.append(line).append('\n');
-                    stackLines++;
+                } else if (line.contains("Problematic frame") && i + 1 < lines.size()) {
+                    frame = lines.get(i + 1).substring(1).strip().replaceAll("\\+0x[0-9a-f]+\\]", "]");
+                    b.append(line).append('\n').append(lines.get(i + 1)).append('\n');
+                } else if (line.startsWith("Native frames:")) {
+                    b.append("frames (native and Java, innermost first):\n");
+                    for (int j = i + 1, n = 0; j < lines.size() && !lines.get(j).isBlank() && n < 40; j++) {
+                        String f = lines.get(j);
+                        if (f.startsWith("Java frames:") || f.contains("java.lang.invoke.") || f.contains("jdk.internal.foreign")) continue;
+                        n++;
+                        b.append("  ").append(f.replaceAll(" @ 0x.*", "").replaceAll("\\(\\d+ bytes\\)", "")
+                                .replaceAll("\\(L[^)]*\\)|\\([A-Z\\[;]*\\)", "(..)")).append('\n');
+                        if (javaFrame.equals("?") && f.contains("io.h5image.") && !f.contains("io.h5image.bindings")) {
+                            javaFrame = f.replaceAll("^.*?(io\\.h5image\\.[\\w.$]+)\\(.*$", "$1");
+                        }
+                        if (f.contains("io.h5image.it.")) break;
+                    }
                 }
             }
-            Path kept = repro != null ? repro.resolveSibling(repro.getFileName() + ".hs_err.log") : config.out.resolve(hs.getFileName());
-            Files.move(hs, kept, StandardCopyOption.REPLACE_EXISTING);
-            b.append("hs_err: ").append(kept).append('\n');
-            return b.toString();
+            return new HsErr(signal, frame, javaFrame, b.toString());
+        }
+
+        /**
+         * Where a hung child is: the main thread's Java stack (jstack) and, if gdb can attach, the native frames of
+         * the thread inside libhdf5. Returns {signature, excerpt}.
+         */
+        private String[] hangStacks(long pid) {
+            String javaFrame = "?", nativeFrame = "?", topFrame = "?";
+            StringBuilder b = new StringBuilder();
+            String jstack = capture(List.of(Path.of(System.getProperty("java.home"), "bin", "jstack").toString(), Long.toString(pid)), 30);
+            int mainAt = jstack.indexOf("\"main\"");
+            if (mainAt >= 0) {
+                String main = jstack.substring(mainAt);
+                int blank = main.indexOf("\n\n");
+                if (blank > 0) main = main.substring(0, blank);
+                int n = 0;
+                for (String line : main.split("\n")) {
+                    if (n++ > 30) break;
+                    b.append("  ").append(line.strip()).append('\n');
+                    String t = line.strip();
+                    if (javaFrame.equals("?") && t.startsWith("at io.h5image.") && !t.startsWith("at io.h5image.bindings")) {
+                        javaFrame = t.substring(3).replaceAll("\\(.*", "");
+                    }
+                    if (t.startsWith("at io.h5image.it.")) break;
+                }
+            } else {
+                b.append("  (jstack gave no main thread)\n");
+            }
+            String gdb = capture(List.of("gdb", "-p", Long.toString(pid), "-batch", "-nx", "-ex", "thread apply all bt 40"), 60);
+            for (String thread : gdb.split("\n(?=Thread \\d+ )")) {
+                if (!thread.startsWith("Thread ") || !thread.matches("(?s).*\\bH5\\w*.*")) continue;
+                int n = 0;
+                for (String line : thread.split("\n")) {
+                    if (!line.startsWith("#")) continue;
+                    String fn = line.replaceAll("^#\\d+\\s+(0x[0-9a-f]+ in )?(\\S+) .*$", "$2");
+                    if (topFrame.equals("?")) topFrame = fn;
+                    // Where a loop is sampled varies (a helper, an unnamed static function): name it by the first frame
+                    // above the generic layers (metadata cache, file, memory), which is stable from sample to sample.
+                    if (nativeFrame.equals("?") && fn.startsWith("H5") && !fn.matches("H5(C|AC|F|MM|FL|E|VM|I)_[\\w@.]*")) nativeFrame = fn;
+                    if (n++ < 25) b.append("  ").append(line.replaceAll(" \\(.*?\\)( at | from |$)", " (..)$1")).append('\n');
+                }
+                break;
+            }
+            if (topFrame.equals("?")) b.append("  (no native stack: gdb missing or could not attach)\n");
+            String signature = "hang in " + nativeFrame + " called from " + javaFrame;
+            b.append("  innermost native frame: ").append(topFrame).append('\n');
+            return new String[] {signature, b.toString()};
+        }
+
+        private static String capture(List<String> command, int seconds) {
+            try {
+                Path out = Files.createTempFile("fuzz-capture", ".txt");
+                try {
+                    Process p = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(out.toFile())
+                            .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();
+                    if (!p.waitFor(seconds, TimeUnit.SECONDS)) {
+                        p.destroyForcibly();
+                        p.waitFor(10, TimeUnit.SECONDS);
+                    }
+                    return Files.readString(out, StandardCharsets.ISO_8859_1);
+                } finally {
+                    Files.deleteIfExists(out);
+                }
+            } catch (IOException e) {
+                return "";
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return "";
+            }
         }
 
         private static String tail(Path file) {
@@ -1089,7 +1409,7 @@ public final class FuzzWorker {
             cmd.add("--enable-native-access=ALL-UNNAMED");
             cmd.addAll(config.jvmArgs);
             cmd.add("-XX:ErrorFile=" + work.toAbsolutePath() + "/hs_err_pid%p.log");
-            cmd.add("-XX:-CreateCoredumpFile");
+            cmd.add("-XX:-CreateCoredumpOnCrash");
             System.getProperties().stringPropertyNames().stream().filter(k -> k.startsWith("h5image.") && !k.startsWith("h5image.fuzz"))
                     .sorted().forEach(k -> cmd.add("-D" + k + "=" + System.getProperty(k)));
             cmd.add("-cp");
@@ -1105,14 +1425,19 @@ public final class FuzzWorker {
             cmd.add("--finding-cap");
             cmd.add(count ? "3" : "0");
             if (trace) cmd.add("--trace");
+            if (count && deadlineMillis != Long.MAX_VALUE) {
+                cmd.add("--until");
+                cmd.add(Long.toString(deadlineMillis));
+            }
             // The in-flight file is named after the child's pid, which is known only once it runs: a placeholder renamed below.
             Path inflightTmp = Files.createTempFile(work, "inflight-", ".h5");
             cmd.add("--inflight");
             cmd.add(inflightTmp.toString());
-            r.stderr = work.resolve("stderr-last.txt");
+            r.stderr = Files.createTempFile(work, "stderr-", ".txt"); // kept only if the child ends badly
             Process p = new ProcessBuilder(cmd).redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
                     .redirectError(r.stderr.toFile()).start();
             r.pid = p.pid();
+            current = p;
             if (count) summary.children++;
             LinkedBlockingQueue<String> lines = new LinkedBlockingQueue<>();
             String eof = new String("<eof>");
@@ -1137,6 +1462,7 @@ public final class FuzzWorker {
                             if (started && r.inflight != null) r.hung = true;
                             else if (!started) r.startupHang = true;
                             else r.hung = true; // between images: report as a hang of the batch
+                            if (r.hung) r.hangStacks = hangStacks(p.pid());
                             p.descendants().forEach(ProcessHandle::destroyForcibly);
                             p.destroyForcibly();
                             p.waitFor(30, TimeUnit.SECONDS);
@@ -1148,6 +1474,7 @@ public final class FuzzWorker {
                     if (!line.startsWith("@@")) continue;
                     lastEvent = now;
                     started = true;
+                    r.started = true;
                     handleLine(r, line);
                 }
                 if (!p.waitFor(60, TimeUnit.SECONDS)) {
@@ -1158,8 +1485,12 @@ public final class FuzzWorker {
             } finally {
                 reader.join(5000);
                 Path inflight = work.resolve("inflight-" + r.pid + ".h5");
-                if (r.abnormal()) Files.move(inflightTmp, inflight, StandardCopyOption.REPLACE_EXISTING);
-                else Files.deleteIfExists(inflightTmp);
+                if (r.abnormal()) {
+                    Files.move(inflightTmp, inflight, StandardCopyOption.REPLACE_EXISTING);
+                } else {
+                    Files.deleteIfExists(inflightTmp);
+                    Files.deleteIfExists(r.stderr);
+                }
             }
             if (r.abnormal() && r.inflight == null && r.hung) {
                 // hung between images: attribute it to the last finished one, if any
@@ -1262,6 +1593,9 @@ public final class FuzzWorker {
         }
 
         private long lastMetaDiffImage = -1;
+        private long deadlineMillis = Long.MAX_VALUE;
+        /** The running child, killed if this JVM is (a child outliving its driver would run on unobserved). */
+        private volatile Process current;
     }
 
     /** For tests: every reproducer file under {@code dir}. */
