@@ -51,6 +51,17 @@ final class AttributeSet implements Attributes {
 
     @Override
     public Object get(String name) {
+        return read(name, (f, attribute, type, space, where) -> Values.decode(type, space, where, limit(f),
+                (memoryType, buffer) -> Hdf5.check(H5Aread(attribute, memoryType, buffer), "H5Aread(" + where + ")")));
+    }
+
+    /** What to do with an open attribute: its identifier, type, dataspace, and a name for messages. */
+    private interface Reading<T> {
+        T apply(NativeFile f, long attribute, long type, long space, String where);
+    }
+
+    /** Opens attribute {@code name} (a {@link NotFoundException} if there is none) and hands it to {@code reading}. */
+    private <T> T read(String name, Reading<T> reading) {
         Objects.requireNonNull(name, "name");
         return file.call(f -> {
             try (Arena arena = Arena.ofConfined();
@@ -63,12 +74,14 @@ final class AttributeSet implements Attributes {
                 try (Handle attribute = Handle.of(H5Aopen(object.id(), cName, H5P_DEFAULT()), Handle.Kind.ATTRIBUTE, "H5Aopen(" + where + ")");
                      Handle type = Handle.of(H5Aget_type(attribute.id()), Handle.Kind.DATATYPE, "H5Aget_type(" + where + ")");
                      Handle space = Handle.of(H5Aget_space(attribute.id()), Handle.Kind.DATASPACE, "H5Aget_space(" + where + ")")) {
-                    long limit = ImageReader.decodeLimit(f.imageSize() < 0 ? Long.MAX_VALUE / 2048 : f.imageSize());
-                    return Values.decode(type.id(), space.id(), where, limit,
-                            (memoryType, buffer) -> Hdf5.check(H5Aread(attribute.id(), memoryType, buffer), "H5Aread(" + where + ")"));
+                    return reading.apply(f, attribute.id(), type.id(), space.id(), where);
                 }
             }
         });
+    }
+
+    private static long limit(NativeFile f) {
+        return ImageReader.decodeLimit(f.imageSize() < 0 ? Long.MAX_VALUE / 2048 : f.imageSize());
     }
 
     @Override
@@ -97,43 +110,14 @@ final class AttributeSet implements Attributes {
         return (List<R>) records(name, type);
     }
 
-    private List<?> records(String name, Class<?> type) {
-        Objects.requireNonNull(name, "name");
-        return file.call(f -> {
-            try (Arena arena = Arena.ofConfined();
-                 Handle object = openObject(f)) {
-                MemorySegment cName = arena.allocateFrom(name);
-                if (Hdf5.check(H5Aexists(object.id(), cName), "H5Aexists('" + name + "')") <= 0) {
-                    throw new NotFoundException(path, "'" + path + "' in " + f.description() + " has no attribute '" + name + "'");
-                }
-                String where = "attribute '" + name + "' of '" + path + "'";
-                try (Handle attribute = Handle.of(H5Aopen(object.id(), cName, H5P_DEFAULT()), Handle.Kind.ATTRIBUTE, "H5Aopen(" + where + ")");
-                     Handle attrType = Handle.of(H5Aget_type(attribute.id()), Handle.Kind.DATATYPE, "H5Aget_type(" + where + ")");
-                     Handle space = Handle.of(H5Aget_space(attribute.id()), Handle.Kind.DATASPACE, "H5Aget_space(" + where + ")")) {
-                    return DatasetNode.records(attrType.id(), space.id(), type, where, f,
-                            (memoryType, buffer) -> Hdf5.check(H5Aread(attribute.id(), memoryType, buffer), "H5Aread(" + where + ")"));
-                }
-            }
-        });
+    private List<?> records(String name, Class<?> recordType) {
+        return read(name, (f, attribute, type, space, where) -> DatasetNode.records(type, space, recordType, where, f,
+                (memoryType, buffer) -> Hdf5.check(H5Aread(attribute, memoryType, buffer), "H5Aread(" + where + ")")));
     }
 
     @Override
     public io.h5image.H5Type type(String name) {
-        Objects.requireNonNull(name, "name");
-        return file.call(f -> {
-            try (Arena arena = Arena.ofConfined();
-                 Handle object = openObject(f)) {
-                MemorySegment cName = arena.allocateFrom(name);
-                if (Hdf5.check(H5Aexists(object.id(), cName), "H5Aexists('" + name + "')") <= 0) {
-                    throw new NotFoundException(path, "'" + path + "' in " + f.description() + " has no attribute '" + name + "'");
-                }
-                String where = "attribute '" + name + "' of '" + path + "'";
-                try (Handle attribute = Handle.of(H5Aopen(object.id(), cName, H5P_DEFAULT()), Handle.Kind.ATTRIBUTE, "H5Aopen(" + where + ")");
-                     Handle attrType = Handle.of(H5Aget_type(attribute.id()), Handle.Kind.DATATYPE, "H5Aget_type(" + where + ")")) {
-                    return Types.describe(attrType.id(), where);
-                }
-            }
-        });
+        return read(name, (f, attribute, type, space, where) -> Types.describe(type, where));
     }
 
     @Override

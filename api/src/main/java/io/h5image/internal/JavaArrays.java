@@ -73,7 +73,8 @@ public final class JavaArrays {
         }
     }
 
-    private static MemorySegment flat(Object array) {
+    /** A one-dimensional primitive array (not boolean[]) as a heap segment over it. */
+    static MemorySegment flat(Object array) {
         return switch (array) {
             case byte[] a -> MemorySegment.ofArray(a);
             case short[] a -> MemorySegment.ofArray(a);

@@ -201,21 +201,9 @@ final class RecordCodec {
                 if (kind == boolean.class) {
                     for (int k = 0; k < length; k++) put(out, base + i * stride + offset + k, kind, Array.get(array, k));
                 } else {
-                    MemorySegment.copy(heap(array), 0, out, base + i * stride + offset, size());
+                    MemorySegment.copy(JavaArrays.flat(array), 0, out, base + i * stride + offset, size());
                 }
             }
-        }
-
-        private static MemorySegment heap(Object array) {
-            return switch (array) {
-                case byte[] a -> MemorySegment.ofArray(a);
-                case short[] a -> MemorySegment.ofArray(a);
-                case int[] a -> MemorySegment.ofArray(a);
-                case long[] a -> MemorySegment.ofArray(a);
-                case float[] a -> MemorySegment.ofArray(a);
-                case double[] a -> MemorySegment.ofArray(a);
-                default -> throw new IllegalStateException(array.getClass().getName());
-            };
         }
 
         @Override
