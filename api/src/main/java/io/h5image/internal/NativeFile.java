@@ -42,8 +42,6 @@ public final class NativeFile implements AutoCloseable {
     static final AtomicLong OPENS = new AtomicLong();
 
     private final Handle file;
-    private final Handle datasetAccess;
-    private final Handle linkAccess;
     private final CoreDriverMemory memory;
     /** What libhdf5 reads, when the caller owns it (pinned per operation); null when this file owns its memory. */
     private final MemorySegment callerMemory;
@@ -55,11 +53,9 @@ public final class NativeFile implements AutoCloseable {
     private final String description;
     private boolean closed;
 
-    private NativeFile(Handle file, Handle datasetAccess, Handle linkAccess, CoreDriverMemory memory,
+    private NativeFile(Handle file, CoreDriverMemory memory,
                        MemorySegment callerMemory, MemorySegment viewSource, Arena owned, boolean writable, String description) {
         this.file = file;
-        this.datasetAccess = datasetAccess;
-        this.linkAccess = linkAccess;
         this.memory = memory;
         this.callerMemory = callerMemory;
         this.viewSource = viewSource;
@@ -101,7 +97,6 @@ public final class NativeFile implements AutoCloseable {
                                          Arena owned, String what) {
         CoreDriverMemory memory = CoreDriverMemory.inPlace(readable);
         Handle fileHandle = null;
-        Handle dapl = null;
         try (Arena arena = Arena.ofConfined();
              Handle fapl = Handle.of(H5Pcreate(H5P_CLS_FILE_ACCESS_ID_g()), Handle.Kind.PROPERTY_LIST, "H5Pcreate(file access)")) {
             Hdf5.check(H5Pset_fapl_core(fapl.id(), 64 * 1024, false), "H5Pset_fapl_core");
@@ -114,11 +109,8 @@ public final class NativeFile implements AutoCloseable {
                 throw Errors.openFailure(Hdf5.takeFailure(), readable.byteSize());
             }
             fileHandle = Handle.of(id, Handle.Kind.FILE, "H5Fopen(image)");
-            dapl = refusingExternalLinks(H5P_CLS_DATASET_ACCESS_ID_g(), "dataset access");
-            Handle lapl = refusingExternalLinks(H5P_CLS_LINK_ACCESS_ID_g(), "link access");
-            return new NativeFile(fileHandle, dapl, lapl, memory, callerMemory, viewSource, owned, false, what);
+            return new NativeFile(fileHandle, memory, callerMemory, viewSource, owned, false, what);
         } catch (RuntimeException e) {
-            if (dapl != null) dapl.close();
             if (fileHandle != null) fileHandle.close();
             memory.close();
             throw e;
@@ -130,7 +122,6 @@ public final class NativeFile implements AutoCloseable {
         Hdf5.lock();
         CoreDriverMemory memory = CoreDriverMemory.growable(64 * 1024);
         Handle fileHandle = null;
-        Handle dapl = null;
         try (Arena arena = Arena.ofConfined();
              Handle fapl = Handle.of(H5Pcreate(H5P_CLS_FILE_ACCESS_ID_g()), Handle.Kind.PROPERTY_LIST, "H5Pcreate(file access)");
              Handle fcpl = Handle.of(H5Pcreate(H5P_CLS_FILE_CREATE_ID_g()), Handle.Kind.PROPERTY_LIST, "H5Pcreate(file create)")) {
@@ -140,11 +131,8 @@ public final class NativeFile implements AutoCloseable {
             Formats.fileCreate(fcpl.id());
             long id = H5Fcreate(arena.allocateFrom("h5image-" + NAMES.incrementAndGet()), H5F_ACC_TRUNC(), fcpl.id(), fapl.id());
             fileHandle = Handle.of(id, Handle.Kind.FILE, "H5Fcreate(in-memory file)");
-            dapl = refusingExternalLinks(H5P_CLS_DATASET_ACCESS_ID_g(), "dataset access");
-            Handle lapl = refusingExternalLinks(H5P_CLS_LINK_ACCESS_ID_g(), "link access");
-            return new NativeFile(fileHandle, dapl, lapl, memory, null, null, null, true, what);
+            return new NativeFile(fileHandle, memory, null, null, null, true, what);
         } catch (RuntimeException e) {
-            if (dapl != null) dapl.close();
             if (fileHandle != null) fileHandle.close();
             memory.close();
             throw e;
@@ -153,15 +141,22 @@ public final class NativeFile implements AutoCloseable {
         }
     }
 
-    private static Handle refusingExternalLinks(long propertyClass, String what) {
-        Handle list = Handle.of(H5Pcreate(propertyClass), Handle.Kind.PROPERTY_LIST, "H5Pcreate(" + what + ")");
-        try {
-            Hdf5.check(H5Pset_elink_cb(list.id(), Callbacks.REFUSE_EXTERNAL_LINKS, MemorySegment.NULL), "H5Pset_elink_cb");
-            return list;
-        } catch (RuntimeException e) {
-            list.close();
-            throw e;
+    /**
+     * Access property lists that refuse external links, made once and shared by every file (they
+     * hold no per-file state, and every use is under the lock): making and closing them per open
+     * was six libhdf5 calls of every cold read. Never closed, so outside the leak counts.
+     */
+    private static long sharedDatasetAccess = -1;
+    private static long sharedLinkAccess = -1;
+
+    private static long refusingExternalLinks(long propertyClass, String what) {
+        long list = Hdf5.check(H5Pcreate(propertyClass), "H5Pcreate(" + what + ")");
+        if (H5Pset_elink_cb(list, Callbacks.REFUSE_EXTERNAL_LINKS, MemorySegment.NULL) < 0) {
+            RuntimeException failure = Hdf5.failure("H5Pset_elink_cb");
+            H5Pclose(list);
+            throw failure;
         }
+        return list;
     }
 
     /**
@@ -205,11 +200,13 @@ public final class NativeFile implements AutoCloseable {
     }
 
     long datasetAccess() {
-        return datasetAccess.id();
+        if (sharedDatasetAccess < 0) sharedDatasetAccess = refusingExternalLinks(H5P_CLS_DATASET_ACCESS_ID_g(), "dataset access");
+        return sharedDatasetAccess;
     }
 
     long linkAccess() {
-        return linkAccess.id();
+        if (sharedLinkAccess < 0) sharedLinkAccess = refusingExternalLinks(H5P_CLS_LINK_ACCESS_ID_g(), "link access");
+        return sharedLinkAccess;
     }
 
     boolean writable() {
@@ -260,8 +257,6 @@ public final class NativeFile implements AutoCloseable {
             if (closed) return;
             closed = true;
             try {
-                linkAccess.close();
-                datasetAccess.close();
                 if (callerMemory != null && callerMemory.scope().isAlive()) {
                     // A read-only close reads nothing, but keep the caller's arena open across it anyway.
                     Pin.pinned(callerMemory, () -> {
