@@ -2,7 +2,6 @@ package io.h5image.internal;
 
 import io.h5image.AlreadyClosedException;
 import io.h5image.H5Exception;
-import io.h5image.InvalidImageException;
 import io.h5image.bindings.H5L_elink_traverse_t;
 
 import java.lang.foreign.Arena;
@@ -73,11 +72,7 @@ public final class NativeFile implements AutoCloseable {
     public static NativeFile open(MemorySegment image, Arena owner, String what) {
         Superblock.requireSignature(image);
         Arena owned = image.isNative() ? owner : Arena.ofShared();
-        MemorySegment toRead = image;
-        if (!image.isNative()) {
-            toRead = owned.allocate(image.byteSize(), CoreDriverMemory.ALIGNMENT);
-            MemorySegment.copy(image, 0, toRead, 0, image.byteSize());
-        }
+        MemorySegment toRead = nativeImage(image, owned);
         MemorySegment pinnedMemory = owned == null ? toRead : null;
         MemorySegment readable = toRead;
         try {
@@ -273,16 +268,6 @@ public final class NativeFile implements AutoCloseable {
         } catch (IllegalStateException | WrongThreadException e) {
             // The caller's arena went first: libhdf5 never reads the image on a read-only close.
             file.close();
-        } finally {
-            Hdf5.unlock();
-        }
-    }
-
-    /** True once {@link #close} ran. */
-    public boolean isClosed() {
-        Hdf5.lock();
-        try {
-            return closed;
         } finally {
             Hdf5.unlock();
         }

@@ -16,9 +16,4 @@ public final class Paths {
         }
         return clean.isEmpty() ? "/" : clean.toString();
     }
-
-    /** The last component ("c" of "/a/b/c"; "/" for the root). */
-    public static String name(String path) {
-        return path.equals("/") ? "/" : path.substring(path.lastIndexOf('/') + 1);
-    }
 }
