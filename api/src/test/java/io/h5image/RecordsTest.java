@@ -140,4 +140,57 @@ class RecordsTest {
             assertFalse(file.contains("p") || file.contains("s"));
         }
     }
+
+    public record Other(double x) {}
+
+    @Test
+    void aRecordRejectedWhileEncodingLeavesTheFileAsItWas() {
+        byte[] image;
+        try (H5File file = H5File.create()) {
+            file.createDataset("before", points(3));
+            List<Object> mixed = List.of(new Point(1, 2, 3), new Other(4));
+            IllegalArgumentException wrongType = assertThrows(IllegalArgumentException.class, () -> file.createDataset("p", mixed));
+            assertTrue(wrongType.getMessage().contains("record [1] is a") && wrongType.getMessage().contains("Other")
+                    && wrongType.getMessage().contains("must all be"), wrongType.getMessage());
+            IllegalArgumentException missing = assertThrows(IllegalArgumentException.class,
+                    () -> file.createDataset("p", Arrays.asList(new Point(1, 2, 3), null)));
+            assertTrue(missing.getMessage().contains("record [1] is null"), missing.getMessage());
+            Particle[] hollow = {new Particle(new Point(0, 0, 0), new float[1], true, 0), new Particle(null, new float[1], true, 0)};
+            IllegalArgumentException nested = assertThrows(IllegalArgumentException.class, () -> file.createDataset("p", hollow));
+            assertTrue(nested.getMessage().contains("record [1]") && nested.getMessage().contains("'position' is null"), nested.getMessage());
+            assertEquals(List.of("before"), file.names());
+            // The name is free again, and what comes after lands intact around the abandoned space.
+            file.createDataset("p", points(5000));
+            file.createDataset("after", new double[] {7, 8});
+            file.attributes().put("note", "written after three rejected writes");
+            image = file.toBytes();
+        }
+        try (H5File file = H5File.open(image)) {
+            assertEquals(List.of("before", "p", "after"), file.names());
+            assertEquals(points(3), file.dataset("before").readRecords(Point.class));
+            assertEquals(points(5000), file.dataset("p").readRecords(Point.class));
+            assertArrayEquals(new double[] {7, 8}, (double[]) file.dataset("after").read().toArray());
+        }
+    }
+
+    /** Data is encoded straight into the file's memory: later metadata, growing the file past it, must not disturb it. */
+    @Test
+    void dataWrittenInPlaceSurvivesEverythingWrittenAfterIt() {
+        byte[] image;
+        try (H5File file = H5File.create()) {
+            for (int i = 0; i < 40; i++) {
+                file.createDataset("g" + (i % 4) + "/points" + i, points(1 + i * 97));
+                file.createDataset("g" + (i % 4) + "/values" + i, new long[][] {{i, i + 1}, {i + 2, i + 3}});
+                file.group("g" + (i % 4)).attributes().put("count" + i, i);
+            }
+            image = file.toBytes();
+            for (int i = 0; i < 40; i++) assertEquals(points(1 + i * 97), file.dataset("g" + (i % 4) + "/points" + i).readRecords(Point.class));
+        }
+        try (H5File file = H5File.open(image)) {
+            for (int i = 0; i < 40; i++) {
+                assertEquals(points(1 + i * 97), file.dataset("g" + (i % 4) + "/points" + i).readRecords(Point.class));
+                assertArrayEquals(new long[][] {{i, i + 1}, {i + 2, i + 3}}, (long[][]) file.dataset("g" + (i % 4) + "/values" + i).read().toArray());
+            }
+        }
+    }
 }

@@ -40,8 +40,8 @@ final class AttributeSet implements Attributes {
                 }
                 try (Handle attribute = Handle.of(H5Acreate2(object.id(), cName, encoded.fileType().id(), encoded.space().id(),
                         H5P_DEFAULT(), H5P_DEFAULT()), Handle.Kind.ATTRIBUTE, "H5Acreate2('" + name + "' of '" + path + "')")) {
-                    if (encoded.buffer().byteSize() > 0) {
-                        Hdf5.check(H5Awrite(attribute.id(), encoded.memoryType().id(), encoded.buffer()), "H5Awrite('" + name + "')");
+                    if (encoded.byteSize() > 0) {
+                        Hdf5.check(H5Awrite(attribute.id(), encoded.memoryType().id(), encoded.inMemory(arena)), "H5Awrite('" + name + "')");
                     }
                 }
             }

@@ -115,6 +115,18 @@ final class CoreDriverMemory implements AutoCloseable {
         return buffer.asSlice(0, Math.min(requested, buffer.byteSize()));
     }
 
+    /**
+     * {@code size} bytes at {@code offset} of the file, for h5image to write where libhdf5 placed
+     * {@code what}: only inside what the driver asked for, so never past the memory libhdf5 will keep.
+     */
+    MemorySegment region(long offset, long size, String what) {
+        if (offset < 0 || size < 0 || offset > requested - size || requested > buffer.byteSize()) {
+            throw new IllegalStateException("libhdf5 placed " + what + " at [" + offset + ", +" + size + ") but the file's memory holds "
+                    + requested + " bytes");
+        }
+        return buffer.asSlice(offset, size);
+    }
+
     /** What went wrong inside a callback, if anything (libhdf5 itself only says "can't allocate"). */
     Throwable failure() {
         return failure;

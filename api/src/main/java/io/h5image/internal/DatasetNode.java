@@ -10,6 +10,7 @@ import io.h5image.UnsupportedTypeException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.StructLayout;
+import java.lang.foreign.ValueLayout;
 import java.util.List;
 
 import static io.h5image.bindings.hdf5_h.*;
@@ -25,23 +26,72 @@ public final class DatasetNode implements Dataset {
         this.path = path;
     }
 
-    /** Creates the dataset at {@code target} (parents exist) and writes {@code encoded} into it. */
+    /**
+     * Creates the dataset at {@code target} (parents exist) and writes {@code encoded} into it.
+     * Fixed-size data is encoded straight into the file's memory ({@link #writeInPlace}); strings
+     * go through {@code H5Dwrite}, which lays out their heap.
+     */
     static void create(NativeFile f, String target, Values.Encoded encoded, Arena arena) {
+        boolean inPlace = !encoded.variableLength() && encoded.byteSize() > 0;
         try (Handle dcpl = Handle.of(H5Pcreate(H5P_CLS_DATASET_CREATE_ID_g()), Handle.Kind.PROPERTY_LIST, "H5Pcreate(dataset create)")) {
             Formats.objectCreate(dcpl.id());
             // Every element is written right away: a fill value would only be written over. (libhdf5
             // insists on one for variable-length types.)
-            if (Hdf5.check(H5Tis_variable_str(encoded.fileType().id()), "H5Tis_variable_str") == 0) {
-                Hdf5.check(H5Pset_fill_time(dcpl.id(), H5D_FILL_TIME_NEVER()), "H5Pset_fill_time");
+            if (!encoded.variableLength()) Hdf5.check(H5Pset_fill_time(dcpl.id(), H5D_FILL_TIME_NEVER()), "H5Pset_fill_time");
+            if (inPlace) {
+                f.memory().reserve(encoded.byteSize() + 64 * 1024);
+                Hdf5.check(H5Pset_alloc_time(dcpl.id(), H5D_ALLOC_TIME_EARLY()), "H5Pset_alloc_time");
             }
+            long offset;
             try (Handle dataset = Handle.of(H5Dcreate2(f.id(), arena.allocateFrom(target), encoded.fileType().id(),
                     encoded.space().id(), H5P_DEFAULT(), dcpl.id(), H5P_DEFAULT()), Handle.Kind.DATASET, "H5Dcreate2('" + target + "')")) {
-                if (encoded.buffer().byteSize() > 0) {
-                    f.memory().reserve(encoded.buffer().byteSize() + 64 * 1024);
-                    Hdf5.check(H5Dwrite(dataset.id(), encoded.memoryType().id(), H5S_ALL(), H5S_ALL(), H5P_DEFAULT(),
-                            encoded.buffer()), "H5Dwrite('" + target + "')");
+                if (!inPlace) {
+                    if (encoded.byteSize() > 0) {
+                        Hdf5.check(H5Dwrite(dataset.id(), encoded.memoryType().id(), H5S_ALL(), H5S_ALL(), H5P_DEFAULT(),
+                                encoded.inMemory(arena)), "H5Dwrite('" + target + "')");
+                    }
+                    return;
                 }
+                offset = H5Dget_offset(dataset.id());
+                writeLastElement(dataset.id(), encoded, target, arena);
+            } // closed before the bytes go in: its sieve buffer is flushed and cannot be written over them
+            writeInPlace(f, target, offset, encoded, arena);
+        }
+    }
+
+    /**
+     * Encodes the data at its place in the file's memory, once, with no staging buffer and no
+     * {@code H5Dwrite} copy. The core driver grows its memory (zero-filled) only when it is written
+     * to, so the last element went through libhdf5 first and the region now lies inside the file.
+     * A record rejected while encoding unlinks the half-written dataset, so the file is left as it was.
+     */
+    private static void writeInPlace(NativeFile f, String target, long offset, Values.Encoded encoded, Arena arena) {
+        MemorySegment region = f.memory().region(offset, encoded.byteSize(), "dataset '" + target + "'");
+        try {
+            encoded.bytes().into(region, 0);
+        } catch (RuntimeException e) {
+            if (H5Ldelete(f.id(), arena.allocateFrom(target), H5P_DEFAULT()) < 0) {
+                e.addSuppressed(Hdf5.failure("H5Ldelete('" + target + "') after a rejected write"));
             }
+            throw e;
+        }
+    }
+
+    /** Writes the dataset's last element (zeros) through libhdf5, so that the driver's memory reaches the end of the data. */
+    private static void writeLastElement(long dataset, Values.Encoded encoded, String target, Arena arena) {
+        long elementSize = H5Tget_size(encoded.memoryType().id());
+        if (elementSize <= 0) throw Hdf5.failure("H5Tget_size('" + target + "')");
+        int rank = Hdf5.check(H5Sget_simple_extent_ndims(encoded.space().id()), "H5Sget_simple_extent_ndims('" + target + "')");
+        try (Handle one = Handle.of(H5Screate(H5S_SCALAR()), Handle.Kind.DATASPACE, "H5Screate(scalar)");
+             Handle last = Handle.of(H5Scopy(encoded.space().id()), Handle.Kind.DATASPACE, "H5Scopy('" + target + "')")) {
+            if (rank > 0) {
+                MemorySegment dims = arena.allocate(ValueLayout.JAVA_LONG, rank);
+                Hdf5.check(H5Sget_simple_extent_dims(last.id(), dims, MemorySegment.NULL), "H5Sget_simple_extent_dims('" + target + "')");
+                for (int i = 0; i < rank; i++) dims.setAtIndex(ValueLayout.JAVA_LONG, i, dims.getAtIndex(ValueLayout.JAVA_LONG, i) - 1);
+                Hdf5.check(H5Sselect_elements(last.id(), H5S_SELECT_SET(), 1, dims), "H5Sselect_elements('" + target + "')");
+            }
+            Hdf5.check(H5Dwrite(dataset, encoded.memoryType().id(), one.id(), last.id(), H5P_DEFAULT(),
+                    arena.allocate(elementSize, CoreDriverMemory.ALIGNMENT)), "H5Dwrite('" + target + "', last element)");
         }
     }
 

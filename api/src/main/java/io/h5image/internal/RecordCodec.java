@@ -14,6 +14,7 @@ import java.lang.reflect.RecordComponent;
 import java.nio.ByteOrder;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * A Java record as an HDF5 compound type, Turi's POD fast path with types: each component a member
@@ -43,10 +44,8 @@ final class RecordCodec {
 
         abstract H5Type type();
 
-        abstract void write(Object record, MemorySegment out, long base) throws Throwable;
-
-        /** This component of every record, element {@code i} at {@code base + i * stride}. */
-        abstract void writeColumn(List<?> records, MemorySegment out, long base, long stride) throws Throwable;
+        /** Writes this component of a record: a handle of type {@link RecordRows#ROW}. */
+        abstract MethodHandle row();
 
         abstract Object read(MemorySegment in, long base) throws Throwable;
     }
@@ -54,42 +53,10 @@ final class RecordCodec {
     /** A primitive component. */
     private static final class Scalar extends Field {
         final Class<?> kind;
-        /** A generated lambda for the accessor ({@link Getters}), so the loops below inline it. */
-        final Object getter;
 
-        Scalar(String name, MethodHandle accessor, long offset, Class<?> kind, Class<?> recordType) {
+        Scalar(String name, MethodHandle accessor, long offset, Class<?> kind) {
             super(name, accessor, offset);
             this.kind = kind;
-            this.getter = Getters.of(accessor, kind, recordType);
-        }
-
-        /** One loop per kind, so each loop's call site sees only this kind's getters. */
-        @Override
-        void writeColumn(List<?> records, MemorySegment out, long base, long stride) {
-            long at = base + offset;
-            int n = records.size();
-            if (kind == double.class) {
-                Getters.OfDouble g = (Getters.OfDouble) getter;
-                for (int i = 0; i < n; i++, at += stride) out.set(ValueLayout.JAVA_DOUBLE_UNALIGNED, at, g.get(records.get(i)));
-            } else if (kind == int.class) {
-                Getters.OfInt g = (Getters.OfInt) getter;
-                for (int i = 0; i < n; i++, at += stride) out.set(ValueLayout.JAVA_INT_UNALIGNED, at, g.get(records.get(i)));
-            } else if (kind == long.class) {
-                Getters.OfLong g = (Getters.OfLong) getter;
-                for (int i = 0; i < n; i++, at += stride) out.set(ValueLayout.JAVA_LONG_UNALIGNED, at, g.get(records.get(i)));
-            } else if (kind == float.class) {
-                Getters.OfFloat g = (Getters.OfFloat) getter;
-                for (int i = 0; i < n; i++, at += stride) out.set(ValueLayout.JAVA_FLOAT_UNALIGNED, at, g.get(records.get(i)));
-            } else if (kind == short.class) {
-                Getters.OfShort g = (Getters.OfShort) getter;
-                for (int i = 0; i < n; i++, at += stride) out.set(ValueLayout.JAVA_SHORT_UNALIGNED, at, g.get(records.get(i)));
-            } else if (kind == byte.class) {
-                Getters.OfByte g = (Getters.OfByte) getter;
-                for (int i = 0; i < n; i++, at += stride) out.set(ValueLayout.JAVA_BYTE, at, g.get(records.get(i)));
-            } else {
-                Getters.OfBoolean g = (Getters.OfBoolean) getter;
-                for (int i = 0; i < n; i++, at += stride) out.set(ValueLayout.JAVA_BYTE, at, g.get(records.get(i)) ? (byte) 1 : 0);
-            }
         }
 
         @Override
@@ -103,9 +70,8 @@ final class RecordCodec {
         }
 
         @Override
-        void write(Object record, MemorySegment out, long base) throws Throwable {
-            Object value = accessor.invoke(record);
-            put(out, base + offset, kind, value);
+        MethodHandle row() {
+            return RecordRows.scalar(accessor, kind, offset);
         }
 
         @Override
@@ -134,23 +100,8 @@ final class RecordCodec {
         }
 
         @Override
-        void write(Object record, MemorySegment out, long base) throws Throwable {
-            Object nested = accessor.invoke(record);
-            if (nested == null) throw new IllegalArgumentException("component '" + name + "' is null; records are stored whole");
-            codec.writeOne(nested, out, base + offset);
-        }
-
-        @Override
-        void writeColumn(List<?> records, MemorySegment out, long base, long stride) throws Throwable {
-            List<Object> nested = new ArrayList<>(records.size());
-            for (int i = 0; i < records.size(); i++) {
-                Object value = accessor.invoke(records.get(i));
-                if (value == null) {
-                    throw new IllegalArgumentException("record [" + i + "]: component '" + name + "' is null; records are stored whole");
-                }
-                nested.add(value);
-            }
-            codec.encodeColumns(nested, out, base + offset, stride);
+        MethodHandle row() {
+            return RecordRows.nested(accessor, name, codec.row(), offset);
         }
 
         @Override
@@ -181,29 +132,8 @@ final class RecordCodec {
         }
 
         @Override
-        void write(Object record, MemorySegment out, long base) throws Throwable {
-            Object array = accessor.invoke(record);
-            if (array == null || Array.getLength(array) != length) {
-                throw new IllegalArgumentException("component '" + name + "' has " + (array == null ? "no array" : "length "
-                        + Array.getLength(array)) + " but the first record's has " + length + "; every record's must match");
-            }
-            for (int i = 0; i < length; i++) put(out, base + offset + i * width(kind), kind, Array.get(array, i));
-        }
-
-        @Override
-        void writeColumn(List<?> records, MemorySegment out, long base, long stride) throws Throwable {
-            for (int i = 0; i < records.size(); i++) {
-                Object array = accessor.invoke(records.get(i));
-                if (array == null || Array.getLength(array) != length) {
-                    throw new IllegalArgumentException("record [" + i + "]: component '" + name + "' has " + (array == null ? "no array"
-                            : "length " + Array.getLength(array)) + " but the first record's has " + length + "; every record's must match");
-                }
-                if (kind == boolean.class) {
-                    for (int k = 0; k < length; k++) put(out, base + i * stride + offset + k, kind, Array.get(array, k));
-                } else {
-                    MemorySegment.copy(JavaArrays.flat(array), 0, out, base + i * stride + offset, size());
-                }
-            }
+        MethodHandle row() {
+            return RecordRows.vector(accessor, name, kind, length, offset);
         }
 
         @Override
@@ -213,6 +143,17 @@ final class RecordCodec {
             return array;
         }
     }
+
+    /**
+     * Each record class's row writers, by packed type (array lengths vary between datasets): a
+     * writer is a class definition, made once. Kept in the record class itself, so they go when it does.
+     */
+    private static final ClassValue<ConcurrentHashMap<H5Type.CompoundType, RecordRows.Writer>> WRITERS = new ClassValue<>() {
+        @Override
+        protected ConcurrentHashMap<H5Type.CompoundType, RecordRows.Writer> computeValue(Class<?> type) {
+            return new ConcurrentHashMap<>();
+        }
+    };
 
     private final Class<?> recordType;
     private final List<Field> fields;
@@ -262,7 +203,7 @@ final class RecordCodec {
                 Field field;
                 if (kind.isPrimitive() && kind != char.class && kind != void.class) {
                     if (member != null) requireCompatible(member.type(), kind, where + " field '" + name + "'");
-                    field = new Scalar(name, accessor, offset, kind, type);
+                    field = new Scalar(name, accessor, offset, kind);
                 } else if (kind.isRecord()) {
                     if (member != null && !(member.type() instanceof H5Type.CompoundType)) {
                         throw new UnsupportedTypeException(where + " field '" + name + "' is " + member.type() + ", not a compound for record "
@@ -337,35 +278,19 @@ final class RecordCodec {
     }
 
     /**
-     * Encodes every record, packed, into {@code out}: in Java, with no HDF5 call per element, one
-     * component at a time, so each loop calls one generated getter.
+     * Encodes every record, packed, into {@code out} at {@code at}: in Java, with no HDF5 call per
+     * element, each record read once through code made for its type ({@link RecordRows}).
      */
-    void encode(List<?> records, MemorySegment out) {
+    void encode(List<?> records, MemorySegment out, long at) {
         List<?> list = records instanceof java.util.RandomAccess ? records : new ArrayList<>(records);
-        for (int i = 0; i < list.size(); i++) {
-            if (list.get(i) == null) throw new IllegalArgumentException("record [" + i + "] is null");
-        }
-        encodeColumns(list, out, 0, size);
+        WRITERS.get(recordType).computeIfAbsent(type(), t -> RecordRows.writer(recordType, row())).write(list, out, at, size);
     }
 
-    private void encodeColumns(List<?> records, MemorySegment out, long base, long stride) {
-        try {
-            for (Field f : fields) f.writeColumn(records, out, base, stride);
-        } catch (RuntimeException | Error e) {
-            throw e;
-        } catch (Throwable e) {
-            throw new IllegalStateException("reading a component of " + recordType.getName() + " failed", e);
-        }
-    }
-
-    private void writeOne(Object record, MemorySegment out, long base) {
-        try {
-            for (Field f : fields) f.write(record, out, base);
-        } catch (RuntimeException | Error e) {
-            throw e;
-        } catch (Throwable e) {
-            throw new IllegalStateException("reading a component of " + recordType.getName() + " failed", e);
-        }
+    /** Writes one record: a handle of type {@link RecordRows#ROW}. */
+    private MethodHandle row() {
+        List<MethodHandle> rows = new ArrayList<>(fields.size());
+        for (Field f : fields) rows.add(f.row());
+        return RecordRows.sequence(rows);
     }
 
     /** Decodes {@code count} packed elements into records. */
@@ -399,16 +324,6 @@ final class RecordCodec {
         if (kind == float.class) return new H5Type.FloatType(4, ORDER);
         if (kind == double.class) return new H5Type.FloatType(8, ORDER);
         return new H5Type.IntegerType(width(kind), true, ORDER);
-    }
-
-    private static void put(MemorySegment out, long at, Class<?> kind, Object value) {
-        if (kind == int.class) out.set(ValueLayout.JAVA_INT_UNALIGNED, at, (Integer) value);
-        else if (kind == long.class) out.set(ValueLayout.JAVA_LONG_UNALIGNED, at, (Long) value);
-        else if (kind == double.class) out.set(ValueLayout.JAVA_DOUBLE_UNALIGNED, at, (Double) value);
-        else if (kind == float.class) out.set(ValueLayout.JAVA_FLOAT_UNALIGNED, at, (Float) value);
-        else if (kind == short.class) out.set(ValueLayout.JAVA_SHORT_UNALIGNED, at, (Short) value);
-        else if (kind == byte.class) out.set(ValueLayout.JAVA_BYTE, at, (Byte) value);
-        else out.set(ValueLayout.JAVA_BYTE, at, (Boolean) value ? (byte) 1 : 0);
     }
 
     private static Object get(MemorySegment in, long at, Class<?> kind) {

@@ -6,6 +6,7 @@ import io.h5image.UnsupportedValueException;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 import java.nio.ByteOrder;
 import java.util.Arrays;
 import java.util.List;
@@ -20,8 +21,26 @@ import static io.h5image.bindings.hdf5_h.*;
 final class Values {
     private Values() {}
 
-    /** What to store for a value: its type in the file and in memory, its dataspace, and the bytes in memory form. */
-    record Encoded(Handle fileType, Handle memoryType, Handle space, MemorySegment buffer) implements AutoCloseable {
+    /**
+     * What to store for a value: its type in the file and in memory, its dataspace, and how to
+     * write its {@code byteSize} bytes in memory form. The bytes are written where they will stay
+     * (a dataset's place in the file, an attribute's buffer), not staged first.
+     */
+    record Encoded(Handle fileType, Handle memoryType, Handle space, long byteSize, boolean variableLength, Bytes bytes)
+            implements AutoCloseable {
+
+        /** Writes the value's bytes at {@code at} of {@code out}; records may be rejected here, one by one. */
+        interface Bytes {
+            void into(MemorySegment out, long at);
+        }
+
+        /** The bytes in new memory of {@code arena}, aligned for any element. */
+        MemorySegment inMemory(Arena arena) {
+            MemorySegment buffer = arena.allocate(Math.max(1, byteSize), CoreDriverMemory.ALIGNMENT).asSlice(0, byteSize);
+            bytes.into(buffer, 0);
+            return buffer;
+        }
+
         @Override
         public void close() {
             try (Handle f = fileType; Handle m = memoryType; Handle s = space) {
@@ -30,7 +49,7 @@ final class Values {
         }
     }
 
-    /** Encodes {@code value} with its bytes in {@code arena}. */
+    /** Encodes {@code value}; variable-length strings are laid out in {@code arena}, which must outlive the write. */
     static Encoded encode(Object value, Arena arena) {
         if (value instanceof String one) return strings(new String[] {one}, new long[0], arena);
         if (value instanceof String[] many) return strings(many, new long[] {many.length}, arena);
@@ -47,13 +66,12 @@ final class Values {
             return records(first.getClass(), list, new long[] {list.size()}, arena);
         }
         Payload payload = JavaArrays.of(value);
-        MemorySegment buffer = arena.allocate(Math.max(1, payload.byteSize()), CoreDriverMemory.ALIGNMENT).asSlice(0, payload.byteSize());
-        payload.copyTo(buffer, 0, payload.order());
         Handle fileType = TypeMap.create(payload.dtype(), payload.order());
         Handle memoryType = null;
         try {
             memoryType = TypeMap.create(payload.dtype(), payload.order());
-            return new Encoded(fileType, memoryType, ImageWriter.dataspace(payload.shape(), arena), buffer);
+            return new Encoded(fileType, memoryType, ImageWriter.dataspace(payload.shape(), arena), payload.byteSize(), false,
+                    (out, at) -> payload.copyTo(out, at, payload.order()));
         } catch (RuntimeException e) {
             fileType.close();
             if (memoryType != null) memoryType.close();
@@ -63,21 +81,14 @@ final class Values {
 
     /** Records as one packed compound: one bulk encode in Java, no HDF5 call per element. */
     private static Encoded records(Class<?> type, List<?> records, long[] shape, Arena arena) {
-        for (Object r : records) {
-            if (r != null && r.getClass() != type) {
-                throw new IllegalArgumentException("records of one dataset must be of one type: " + type.getName()
-                        + " and " + r.getClass().getName());
-            }
-        }
         RecordCodec codec = RecordCodec.forWriting(type, records.isEmpty() ? null : records.getFirst());
         long bytes = Math.multiplyExact(codec.size(), (long) records.size());
-        MemorySegment buffer = arena.allocate(Math.max(1, bytes), CoreDriverMemory.ALIGNMENT).asSlice(0, bytes);
-        codec.encode(records, buffer);
         Handle fileType = Types.create(codec.type());
         Handle memoryType = null;
         try {
             memoryType = Types.create(codec.type());
-            return new Encoded(fileType, memoryType, ImageWriter.dataspace(shape, arena), buffer);
+            return new Encoded(fileType, memoryType, ImageWriter.dataspace(shape, arena), bytes, false,
+                    (out, at) -> codec.encode(records, out, at));
         } catch (RuntimeException e) {
             fileType.close();
             if (memoryType != null) memoryType.close();
@@ -91,7 +102,9 @@ final class Values {
         Handle memoryType = null;
         try {
             memoryType = Strings.variableUtf8();
-            return new Encoded(fileType, memoryType, ImageWriter.dataspace(shape, arena), pointers);
+            long bytes = values.length * ValueLayout.ADDRESS.byteSize();
+            return new Encoded(fileType, memoryType, ImageWriter.dataspace(shape, arena), bytes, true,
+                    (out, at) -> MemorySegment.copy(pointers, 0, out, at, bytes));
         } catch (RuntimeException e) {
             fileType.close();
             if (memoryType != null) memoryType.close();
