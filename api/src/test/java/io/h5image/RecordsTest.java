@@ -193,4 +193,13 @@ class RecordsTest {
             }
         }
     }
+
+    @Test
+    void recordsThatAreNotPublicWorkWhereTheirPackageIsOpen() {
+        record Local(int a, double b) {}
+        try (H5File file = H5File.create()) {
+            file.createDataset("local", List.of(new Local(1, 2.5), new Local(3, 4.5)));
+            assertEquals(List.of(new Local(1, 2.5), new Local(3, 4.5)), file.dataset("local").readRecords(Local.class));
+        }
+    }
 }

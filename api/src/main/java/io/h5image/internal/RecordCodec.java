@@ -185,10 +185,10 @@ final class RecordCodec {
         if (!type.isRecord()) throw new UnsupportedValueException(type.getName() + " is not a record", type);
         RecordComponent[] components = type.getRecordComponents();
         List<Field> fields = new ArrayList<>(components.length);
-        MethodHandles.Lookup lookup = MethodHandles.publicLookup();
         long offset = 0;
         Class<?>[] parameterTypes = new Class<?>[components.length];
         try {
+            MethodHandles.Lookup lookup = lookupFor(type);
             for (int i = 0; i < components.length; i++) {
                 RecordComponent component = components[i];
                 Class<?> kind = component.getType();
@@ -244,13 +244,27 @@ final class RecordCodec {
             MethodHandle constructor = lookup.findConstructor(type, MethodType.methodType(void.class, parameterTypes));
             return new RecordCodec(type, List.copyOf(fields), constructor);
         } catch (IllegalAccessException e) {
-            throw new UnsupportedValueException("record " + type.getName() + " is not public (or its module does not export"
-                    + " it): h5image reads its components through public accessors", type);
+            String pkg = type.getPackageName();
+            throw new UnsupportedValueException("record " + type.getName() + " cannot be reached by h5image: make it public in a package"
+                    + " its module exports to io.h5image (exports " + pkg + " to io.h5image;), or open the package to io.h5image"
+                    + " (opens " + pkg + " to io.h5image;), which also admits records that are not public", type);
         } catch (RuntimeException | Error e) {
             throw e;
         } catch (Throwable e) {
             throw new IllegalStateException("reading a component of " + type.getName() + " failed", e);
         }
+    }
+
+    /**
+     * Access to a record's accessors and constructor: full access where its package is open to
+     * h5image (every package on the class path is, so local and package-private records work there),
+     * otherwise h5image's own, which reaches public records of packages exported to it.
+     */
+    private static MethodHandles.Lookup lookupFor(Class<?> type) throws IllegalAccessException {
+        Module ours = RecordCodec.class.getModule();
+        ours.addReads(type.getModule());
+        if (type.getModule().isOpen(type.getPackageName(), ours)) return MethodHandles.privateLookupIn(type, MethodHandles.lookup());
+        return MethodHandles.lookup();
     }
 
     /** A stored member can become a Java primitive only if it is a number, or a bool for a boolean. */
