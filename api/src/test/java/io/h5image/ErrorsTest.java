@@ -5,6 +5,7 @@ import org.junit.jupiter.api.Test;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import java.util.List;
 import java.util.Random;
 
 import static org.junit.jupiter.api.Assertions.*;
@@ -128,5 +129,46 @@ class ErrorsTest {
         UnsupportedValueException e = assertThrows(UnsupportedValueException.class, () -> DType.ofJavaType(char.class));
         assertTrue(e.getMessage().contains("char"), e.getMessage());
         assertEquals(char.class, e.valueType());
+    }
+
+    /** Object headers are checked in Java before libhdf5 loads them: each corrupt one is named, whichever way it is reached. */
+    @Test
+    void aCorruptObjectHeaderIsNamedWhereverItIsReached() {
+        byte[] image;
+        try (H5File file = H5File.create()) {
+            file.createDataset("g/inner/d", new int[] {1, 2, 3});
+            file.createDataset("plain", new int[] {4});
+            image = file.toBytes();
+        }
+        // Corrupt the header of group /g/inner (the third, after / and /g): a byte of its first chunk, after the prefix.
+        long innerAddress = headerOf(image, 2);
+        byte[] bad = image.clone();
+        bad[(int) innerAddress + 20] ^= 0x5a;
+        try (H5File file = H5File.open(bad)) {
+            assertArrayEquals(new int[] {4}, (int[]) file.dataset("plain").read().toArray(), "objects elsewhere stay readable");
+            for (org.junit.jupiter.api.function.Executable reach : List.<org.junit.jupiter.api.function.Executable>of(
+                    () -> file.dataset("g/inner/d"), () -> file.group("g/inner"), () -> file.contains("g/inner/d"),
+                    () -> file.group("g").group("inner").attributes().names())) {
+                InvalidImageException e = assertThrows(InvalidImageException.class, reach);
+                assertTrue(e.getMessage().contains("'/g/inner'") && e.getMessage().contains("checksum"), e.getMessage());
+            }
+        }
+        // The root group's header is checked before libhdf5 opens the file at all.
+        byte[] badRoot = image.clone();
+        badRoot[(int) headerOf(image, 0) + 20] ^= 0x5a;
+        InvalidImageException root = assertThrows(InvalidImageException.class, () -> H5File.open(badRoot));
+        assertTrue(root.getMessage().contains("root group") && root.getMessage().contains("checksum"), root.getMessage());
+    }
+
+    /** The offset of the {@code n}th object header signature in {@code image}, in file order (h5image writes parents first). */
+    private static long headerOf(byte[] image, int n) {
+        byte[] ohdr = "OHDR".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        int seen = 0;
+        outer:
+        for (int i = 0; i + 4 <= image.length; i++) {
+            for (int k = 0; k < 4; k++) if (image[i + k] != ohdr[k]) continue outer;
+            if (seen++ == n) return i;
+        }
+        throw new AssertionError("fewer than " + (n + 1) + " object headers");
     }
 }

@@ -136,6 +136,33 @@ class H5FileTest {
         }
     }
 
+    /** String attributes of an image from bytes are read in Java too, compact or (past 8) through libhdf5, and corruption is named. */
+    @Test
+    void stringAttributesFromBytesAreReadInJavaAndCorruptionIsNamed() {
+        byte[] image;
+        try (H5File file = H5File.create()) {
+            file.createGroup("g");
+            file.group("g").attributes().put("title", "Größe ✓");
+            file.group("g").attributes().put("tags", new String[] {"a", "", "ccc"});
+            file.createGroup("many");
+            for (int i = 0; i < 12; i++) file.group("many").attributes().put("a" + i, "value " + i); // past libhdf5's 8
+            image = file.toBytes();
+        }
+        try (H5File file = H5File.open(image)) {
+            assertEquals("Größe ✓", file.group("g").attributes().get("title"));
+            assertArrayEquals(new String[] {"a", "", "ccc"}, (String[]) file.group("g").attributes().get("tags"));
+            for (int i = 0; i < 12; i++) assertEquals("value " + i, file.group("many").attributes().get("a" + i));
+        }
+        int gcol = indexOf(image, "GCOL".getBytes());
+        byte[] huge = image.clone();
+        huge[gcol + 16 + 8 + 6] = 0x7f; // object 1's size, far past the collection's end
+        try (H5File file = H5File.open(huge)) {
+            InvalidImageException e = assertThrows(InvalidImageException.class, () -> file.group("g").attributes().get("title"));
+            assertTrue(e.getMessage().contains("global heap collection") && e.getMessage().contains("attribute 'title' of '/g'"),
+                    e.getMessage());
+        }
+    }
+
     private static int indexOf(byte[] haystack, byte[] needle) {
         outer:
         for (int i = 0; i <= haystack.length - needle.length; i++) {

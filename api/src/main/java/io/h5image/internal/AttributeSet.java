@@ -51,13 +51,25 @@ final class AttributeSet implements Attributes {
 
     @Override
     public Object get(String name) {
-        return read(name, (f, attribute, type, space, where) -> Values.decode(type, space, where, limit(f),
-                (memoryType, buffer) -> Hdf5.check(H5Aread(attribute, memoryType, buffer), "H5Aread(" + where + ")")));
+        return read(name, (f, object, attribute, type, space, where) -> {
+            if (f.checker() != null && Strings.isString(type)
+                    && Hdf5.check(H5Tis_variable_str(type), "H5Tis_variable_str(" + where + ")") > 0) {
+                // From bytes: in Java, away from libhdf5's global heap code (see StringAttributes).
+                String[] strings = StringAttributes.read(f.checker(), H5Objects.address(object, where), name, limit(f), where);
+                if (strings != null) {
+                    try (Arena arena = Arena.ofConfined()) {
+                        return ImageReader.shape(space, where, arena).length == 0 && strings.length == 1 ? strings[0] : strings;
+                    }
+                }
+            }
+            return Values.decode(type, space, where, limit(f),
+                    (memoryType, buffer) -> Hdf5.check(H5Aread(attribute, memoryType, buffer), "H5Aread(" + where + ")"));
+        });
     }
 
     /** What to do with an open attribute: its identifier, type, dataspace, and a name for messages. */
     private interface Reading<T> {
-        T apply(NativeFile f, long attribute, long type, long space, String where);
+        T apply(NativeFile f, long object, long attribute, long type, long space, String where);
     }
 
     /** Opens attribute {@code name} (a {@link NotFoundException} if there is none) and hands it to {@code reading}. */
@@ -74,7 +86,7 @@ final class AttributeSet implements Attributes {
                 try (Handle attribute = Handle.of(H5Aopen(object.id(), cName, H5P_DEFAULT()), Handle.Kind.ATTRIBUTE, "H5Aopen(" + where + ")");
                      Handle type = Handle.of(H5Aget_type(attribute.id()), Handle.Kind.DATATYPE, "H5Aget_type(" + where + ")");
                      Handle space = Handle.of(H5Aget_space(attribute.id()), Handle.Kind.DATASPACE, "H5Aget_space(" + where + ")")) {
-                    return reading.apply(f, attribute.id(), type.id(), space.id(), where);
+                    return reading.apply(f, object.id(), attribute.id(), type.id(), space.id(), where);
                 }
             }
         });
@@ -111,13 +123,13 @@ final class AttributeSet implements Attributes {
     }
 
     private List<?> records(String name, Class<?> recordType) {
-        return read(name, (f, attribute, type, space, where) -> DatasetNode.records(type, space, recordType, where, f,
+        return read(name, (f, object, attribute, type, space, where) -> DatasetNode.records(type, space, recordType, where, f,
                 (memoryType, buffer) -> Hdf5.check(H5Aread(attribute, memoryType, buffer), "H5Aread(" + where + ")")));
     }
 
     @Override
     public io.h5image.H5Type type(String name) {
-        return read(name, (f, attribute, type, space, where) -> Types.describe(type, where));
+        return read(name, (f, object, attribute, type, space, where) -> Types.describe(type, where));
     }
 
     @Override
@@ -152,6 +164,7 @@ final class AttributeSet implements Attributes {
 
     private Handle openObject(NativeFile f) {
         try (Arena arena = Arena.ofConfined()) {
+            H5Objects.verifyPath(f, path, arena);
             long id = H5Oopen(f.id(), arena.allocateFrom(path), f.linkAccess());
             if (id < 0) throw Errors.reading("H5Oopen('" + path + "')", Hdf5.takeFailure(), path);
             return Handle.of(id, Handle.Kind.OBJECT, "H5Oopen('" + path + "')");

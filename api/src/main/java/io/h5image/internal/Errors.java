@@ -19,12 +19,14 @@ final class Errors {
     /** A failure while reading an image: corruption and truncation are the image's fault. */
     static H5Exception reading(String operation, Hdf5.Failure failure, String path) {
         H5LibraryException cause = new H5LibraryException(operation, failure.records());
-        if (failure.hasMinor(H5E_NOTFOUND_g())) {
-            return new NotFoundException(path, "nothing at '" + path + "' (" + operation + ")");
-        }
-        if (corrupt(failure)) {
+        // Damage first: a group whose metadata fails to load also reports its links as not found.
+        // A plain read error beside "not found" is libhdf5 looking for a message that is not there.
+        if (damaged(failure) || corrupt(failure) && !failure.hasMinor(H5E_NOTFOUND_g())) {
             return new InvalidImageException(operation + " failed: the image is corrupt or truncated near '" + path
                     + "': " + summary(failure), cause);
+        }
+        if (failure.hasMinor(H5E_NOTFOUND_g())) {
+            return new NotFoundException(path, "nothing at '" + path + "' (" + operation + ")");
         }
         return cause;
     }
@@ -42,6 +44,15 @@ final class Errors {
     static boolean corrupt(Hdf5.Failure failure) {
         return failure.hasMinor(H5E_CANTLOAD_g()) || failure.hasMinor(H5E_CANTDECODE_g())
                 || failure.hasMinor(H5E_READERROR_g()) || failure.hasMinor(H5E_BADVALUE_g()) && failure.hasMajor(H5E_CACHE_g());
+    }
+
+    /**
+     * Bytes that failed to load: a checksum or signature the metadata cache refused, or metadata that
+     * would not decode. Unlike a bare read error, never a symptom of a missing name.
+     */
+    static boolean damaged(Hdf5.Failure failure) {
+        return failure.hasMinor(H5E_CANTLOAD_g()) || failure.hasMinor(H5E_CANTDECODE_g())
+                || failure.hasMajor(H5E_CACHE_g()) && (failure.hasMinor(H5E_READERROR_g()) || failure.hasMinor(H5E_BADVALUE_g()));
     }
 
     static String summary(Hdf5.Failure failure) {

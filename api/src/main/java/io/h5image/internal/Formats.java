@@ -26,9 +26,19 @@ final class Formats {
         objectCreate(gcpl);
     }
 
-    /** For any object create list: attributes in creation order, no timestamps. */
+    /** libhdf5's largest "maximum compact" attribute count. */
+    private static final int MAX_COMPACT_ATTRIBUTES = 65535;
+
+    /**
+     * For any object create list: attributes in creation order, no timestamps, and attributes kept
+     * in the object header however many there are (libhdf5 still moves one too big for a header
+     * message out). Attributes in the header are what h5image reads in Java when an image comes
+     * from bytes ({@link StringAttributes}); dense storage (a fractal heap and B-trees, libhdf5's
+     * default past 8) would send variable-length strings back through libhdf5's global heap code.
+     */
     static void objectCreate(long ocpl) {
         Hdf5.check(H5Pset_attr_creation_order(ocpl, H5P_CRT_ORDER_TRACKED() | H5P_CRT_ORDER_INDEXED()), "H5Pset_attr_creation_order");
+        Hdf5.check(H5Pset_attr_phase_change(ocpl, MAX_COMPACT_ATTRIBUTES, 0), "H5Pset_attr_phase_change");
         Hdf5.check(H5Pset_obj_track_times(ocpl, false), "H5Pset_obj_track_times");
     }
 }

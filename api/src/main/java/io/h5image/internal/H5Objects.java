@@ -26,6 +26,7 @@ final class H5Objects {
     /** The object at absolute {@code path}, which must be a {@code kind}; else a {@link NotFoundException} carrying the path. */
     static Handle open(NativeFile file, String path, Kind kind) {
         try (Arena arena = Arena.ofConfined()) {
+            verifyPath(file, path, arena);
             NativeFile.takeRefusedLink();
             long id = H5Oopen(file.id(), arena.allocateFrom(path), file.linkAccess());
             if (id < 0) {
@@ -35,7 +36,7 @@ final class H5Objects {
                     throw new InvalidImageException("refused: the path '" + path + "' crosses an external link to " + refused
                             + "; h5image reads only what is inside the image");
                 }
-                if (failure.hasMinor(H5E_NOTFOUND_g()) || !exists(file, path, arena)) {
+                if (!Errors.damaged(failure) && (failure.hasMinor(H5E_NOTFOUND_g()) || !exists(file, path, arena))) {
                     throw new NotFoundException(path, "no " + kind.noun + " '" + path + "' in " + file.description());
                 }
                 throw Errors.reading("open '" + path + "' (H5Oopen)", failure, path);
@@ -51,6 +52,57 @@ final class H5Objects {
         }
     }
 
+    /** libhdf5 follows at most this many soft links in one path (H5L_NUM_LINKS); so does the check. */
+    private static final int MAX_SOFT_LINKS = 16;
+
+    /**
+     * In an image opened from bytes, checks the object header of every object along absolute
+     * {@code path} ({@link ObjectHeaders}) before libhdf5 loads it: link by link, each link's target
+     * address read without loading the target, soft links followed as libhdf5 would. Where a link
+     * cannot be read for another reason, the check stops and libhdf5's own open reports it.
+     */
+    static void verifyPath(NativeFile file, String path, Arena arena) {
+        if (file.checker() != null) verifyPath(file, path, 0, arena);
+    }
+
+    private static void verifyPath(NativeFile file, String path, int softLinks, Arena arena) {
+        ObjectHeaders.Checker checker = file.checker();
+        StringBuilder prefix = new StringBuilder();
+        for (String part : path.split("/")) {
+            if (part.isEmpty() || part.equals(".")) continue;
+            String parent = prefix.isEmpty() ? "/" : prefix.toString();
+            prefix.append('/').append(part);
+            String here = prefix.toString();
+            LinkInfo.Link link = LinkInfo.of(file.id(), here, file.linkAccess(), checker.addresses().offsetSize(), arena);
+            if (link == null) {
+                Hdf5.Failure failure = Hdf5.takeFailure();
+                if (Errors.damaged(failure)) throw Errors.reading("look up '" + here + "' (H5Lget_info)", failure, here);
+                return;
+            }
+            if (link.hard()) {
+                checker.verify(link.address(), "'" + here + "'");
+            } else if (link.soft() && softLinks < MAX_SOFT_LINKS) {
+                String target = LinkInfo.softTarget(file.id(), here, file.linkAccess(), arena);
+                if (target == null) {
+                    Hdf5.takeFailure();
+                    return;
+                }
+                verifyPath(file, target.startsWith("/") ? target : (parent.equals("/") ? "/" : parent + "/") + target, softLinks + 1, arena);
+            } else {
+                return; // external (refused when opened) or user-defined: nothing h5image follows
+            }
+        }
+    }
+
+    /** The address of an open object's header, as libhdf5 reports addresses (relative to the base address). */
+    static long address(long object, String where) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment info = arena.allocate(io.h5image.bindings.H5O_info1_t.layout());
+            Hdf5.check(H5Oget_info1(object, info), "H5Oget_info1(" + where + ")");
+            return io.h5image.bindings.H5O_info1_t.addr(info);
+        }
+    }
+
     static Kind kindOf(long id) {
         int type = H5Iget_type(id);
         if (type == H5I_GROUP()) return Kind.GROUP;
@@ -58,17 +110,23 @@ final class H5Objects {
         return Kind.OTHER;
     }
 
-    /** Whether every link along {@code path} exists (H5Lexists refuses a missing parent, so walk it). */
+    /**
+     * Whether every link along {@code path} exists (H5Lexists refuses a missing parent, so walk it).
+     * A group that cannot be read is not "missing": that is an {@link InvalidImageException}.
+     */
     static boolean exists(NativeFile file, String path, Arena arena) {
         if (path.equals("/")) return true;
+        verifyPath(file, path, arena);
         StringBuilder prefix = new StringBuilder();
         for (String part : path.substring(1).split("/")) {
             prefix.append('/').append(part);
             int status = H5Lexists(file.id(), arena.allocateFrom(prefix.toString()), file.linkAccess());
-            if (status <= 0) {
-                if (status < 0) Hdf5.takeErrorStack();
+            if (status < 0) {
+                Hdf5.Failure failure = Hdf5.takeFailure();
+                if (Errors.damaged(failure)) throw Errors.reading("look up '" + prefix + "' (H5Lexists)", failure, prefix.toString());
                 return false;
             }
+            if (status == 0) return false;
         }
         return true;
     }

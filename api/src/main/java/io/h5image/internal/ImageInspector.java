@@ -4,7 +4,6 @@ import io.h5image.DatasetInfo;
 import io.h5image.H5Exception;
 import io.h5image.UnsupportedTypeException;
 import io.h5image.bindings.H5G_info_t;
-import io.h5image.bindings.H5O_info1_t;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
@@ -35,7 +34,7 @@ public final class ImageInspector {
                      Handle root = Handle.of(H5Gopen2(f.id(), arena.allocateFrom("/"), H5P_DEFAULT()), Handle.Kind.GROUP, "H5Gopen2(/)")) {
                     List<DatasetInfo> found = new ArrayList<>();
                     Set<Long> seen = new HashSet<>();
-                    seen.add(address(root.id(), "/", arena));
+                    seen.add(H5Objects.address(root.id(), "/"));
                     walk(f, root.id(), "", found, seen, arena);
                     return found;
                 }
@@ -48,11 +47,6 @@ public final class ImageInspector {
         return newline < 0 ? String.valueOf(message) : message.substring(0, newline);
     }
 
-    private static long address(long object, String path, Arena arena) {
-        MemorySegment info = arena.allocate(H5O_info1_t.layout());
-        Hdf5.check(H5Oget_info1(object, info), "H5Oget_info1(" + path + ")");
-        return H5O_info1_t.addr(info);
-    }
 
     /**
      * One group's links, depth first. An object that cannot be read is reported with its path and
@@ -78,6 +72,12 @@ public final class ImageInspector {
                 continue;
             }
             String path = prefix + name;
+            try {
+                H5Objects.verifyPath(file, path, arena);
+            } catch (H5Exception e) {
+                found.add(DatasetInfo.unreadable(path, firstLine(e.getMessage())));
+                continue;
+            }
             long id = H5Oopen(group, arena.allocateFrom(name), file.linkAccess());
             if (id < 0) {
                 Hdf5.Failure failure = Hdf5.takeFailure();
@@ -88,7 +88,7 @@ public final class ImageInspector {
                 continue;
             }
             try (Handle object = Handle.of(id, Handle.Kind.OBJECT, "H5Oopen(" + path + ")")) {
-                if (!seen.add(address(object.id(), path, arena))) continue;
+                if (!seen.add(H5Objects.address(object.id(), path))) continue;
                 int type = H5Iget_type(object.id());
                 if (type == H5I_GROUP()) {
                     walk(file, object.id(), path + "/", found, seen, arena);

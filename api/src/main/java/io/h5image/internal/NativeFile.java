@@ -50,11 +50,14 @@ public final class NativeFile implements AutoCloseable {
     private final Arena owned;
     private final boolean writable;
     private final String description;
+    /** For an image opened from bytes (untrusted): checks object headers before libhdf5 loads them. Null for files h5image creates. */
+    private final ObjectHeaders.Checker checker;
     private boolean closed;
 
-    private NativeFile(Handle file, CoreDriverMemory memory,
-                       MemorySegment callerMemory, MemorySegment viewSource, Arena owned, boolean writable, String description) {
+    private NativeFile(Handle file, CoreDriverMemory memory, MemorySegment callerMemory, MemorySegment viewSource, Arena owned,
+                       boolean writable, ObjectHeaders.Checker checker, String description) {
         this.file = file;
+        this.checker = checker;
         this.memory = memory;
         this.callerMemory = callerMemory;
         this.viewSource = viewSource;
@@ -90,6 +93,7 @@ public final class NativeFile implements AutoCloseable {
 
     private static NativeFile openLocked(MemorySegment readable, MemorySegment viewSource, MemorySegment callerMemory,
                                          Arena owned, String what) {
+        ObjectHeaders.Checker checker = ObjectHeaders.Checker.of(readable);
         CoreDriverMemory memory = CoreDriverMemory.inPlace(readable);
         Handle fileHandle = null;
         try (Arena arena = Arena.ofConfined();
@@ -104,7 +108,7 @@ public final class NativeFile implements AutoCloseable {
                 throw Errors.openFailure(Hdf5.takeFailure(), readable.byteSize());
             }
             fileHandle = Handle.of(id, Handle.Kind.FILE, "H5Fopen(image)");
-            return new NativeFile(fileHandle, memory, callerMemory, viewSource, owned, false, what);
+            return new NativeFile(fileHandle, memory, callerMemory, viewSource, owned, false, checker, what);
         } catch (RuntimeException e) {
             if (fileHandle != null) fileHandle.close();
             memory.close();
@@ -126,7 +130,7 @@ public final class NativeFile implements AutoCloseable {
             Formats.fileCreate(fcpl.id());
             long id = H5Fcreate(arena.allocateFrom("h5image-" + NAMES.incrementAndGet()), H5F_ACC_TRUNC(), fcpl.id(), fapl.id());
             fileHandle = Handle.of(id, Handle.Kind.FILE, "H5Fcreate(in-memory file)");
-            return new NativeFile(fileHandle, memory, null, null, null, true, what);
+            return new NativeFile(fileHandle, memory, null, null, null, true, null, what);
         } catch (RuntimeException e) {
             if (fileHandle != null) fileHandle.close();
             memory.close();
@@ -206,6 +210,11 @@ public final class NativeFile implements AutoCloseable {
 
     boolean writable() {
         return writable;
+    }
+
+    /** Null for a file h5image created, whose metadata libhdf5 wrote. */
+    ObjectHeaders.Checker checker() {
+        return checker;
     }
 
     /** What views of contiguous data slice; null for a file being written (its memory moves as it grows). */

@@ -55,6 +55,43 @@ final class Superblock {
         return size;
     }
 
+    /** The address fields h5image checks metadata from: all absolute (the base address added), -1 where undefined. */
+    record Addresses(long base, int offsetSize, long rootObjectHeader, long extensionObjectHeader) {}
+
+    /**
+     * The base address, the root group's object header and the superblock extension's (versions 2
+     * and 3), read from the superblock of an image: every field checked against the image's bounds.
+     * Null for a superblock h5image does not know (a version after 3, addresses not 4 or 8 bytes):
+     * libhdf5 judges those itself.
+     */
+    static Addresses addresses(MemorySegment image) {
+        long at = find(image);
+        if (at < 0 || at + 16 > image.byteSize()) return null;
+        int version = image.get(ValueLayout.JAVA_BYTE, at + 8);
+        int offsetSize = image.get(ValueLayout.JAVA_BYTE, at + (version <= 1 ? 13 : 9));
+        if (version < 0 || version > 3 || offsetSize != 4 && offsetSize != 8) return null;
+        long fields = version >= 2 ? at + 12 : at + 24 + (version == 1 ? 4 : 0);
+        // v2/3: base, extension, end of file, root object header. v0/1: base, free space, end of file,
+        // driver info, then the root's symbol table entry: link name offset, object header.
+        int rootField = version >= 2 ? 3 : 5;
+        if (fields + (rootField + 1L) * offsetSize > image.byteSize()) {
+            throw new InvalidImageException("the " + image.byteSize() + "-byte image ends inside its superblock");
+        }
+        long base = address(image, fields, offsetSize);
+        if (base < 0) base = 0;
+        long root = address(image, fields + (long) rootField * offsetSize, offsetSize);
+        long extension = version >= 2 ? address(image, fields + offsetSize, offsetSize) : -1;
+        return new Addresses(base, offsetSize, root < 0 ? -1 : base + root, extension < 0 ? -1 : base + extension);
+    }
+
+    /** A little-endian address of {@code size} bytes; -1 for "undefined" (all bits set) or one past any image. */
+    static long address(MemorySegment image, long at, int size) {
+        long value = size == 8 ? image.get(LE_LONG, at)
+                : Integer.toUnsignedLong(image.get(ValueLayout.JAVA_INT_UNALIGNED.withOrder(java.nio.ByteOrder.LITTLE_ENDIAN), at));
+        boolean undefined = size == 8 ? value == -1 : value == 0xffffffffL;
+        return undefined || value < 0 ? -1 : value;
+    }
+
     /**
      * The end-of-file address of a version 2 or 3 superblock at offset 0 with 8-byte addresses (what
      * h5image writes): signature 8, version 1, offset size 1, length size 1, flags 1, base address 8,

@@ -69,7 +69,7 @@ class NativeMemoryTest {
      * to malloc, and the JIT compilers' working memory, each swung the figure by ±150 B per open.
      */
     @Test
-    void aHundredThousandOpensDoNotGrowNativeMemory() throws Exception {
+    void opensAndFailedOpensDoNotGrowNativeMemory() throws Exception {
         assumeTrue(Linker.nativeLinker().defaultLookup().find("mallinfo2").isPresent(), "mallinfo2 needs glibc 2.33 or later");
         Process child = new ProcessBuilder(java.nio.file.Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 // Interpreted: the JIT compilers' own malloc use swung the figure by ±150 B per open.
@@ -77,18 +77,27 @@ class NativeMemoryTest {
                 .redirectErrorStream(true).start();
         String output = new String(child.getInputStream().readAllBytes());
         assertEquals(0, child.waitFor(), output);
-        String[] figures = output.strip().lines().reduce((a, b) -> b).orElse("").split(" ");
+        // The figures' line; libhdf5 may print its own complaints at exit after corrupt images.
+        String[] figures = output.lines().filter(line -> line.matches("(-?[0-9.E-]+ ){3}-?[0-9.E-]+"))
+                .reduce((a, b) -> b).orElseThrow(() -> new AssertionError("no figures from the probe:\n" + output)).split(" ");
         double perOpen = Double.parseDouble(figures[0]);
         double controlPerOpen = Double.parseDouble(figures[1]);
+        double perFailure = Double.parseDouble(figures[2]);
+        double controlPerFailure = Double.parseDouble(figures[3]);
         System.out.printf("native growth per open: %.2f B (h5image, 100,000 opens); %.2f B (H5LTopen_file_image, 10,000)%n",
                 perOpen, controlPerOpen);
+        System.out.printf("native growth per open failing a checksum: %.2f B (h5image, 20,000); %.2f B (libhdf5 alone, 10,000)%n",
+                perFailure, controlPerFailure);
+        assertTrue(perFailure < 16, "native memory grew by " + perFailure + " bytes per open of a corrupt header (libhdf5 alone leaks ~430)\n" + output);
+        assertTrue(controlPerFailure > 200, "libhdf5 alone grew by only " + controlPerFailure + " bytes per corrupt header:"
+                + " the measurement no longer sees that leak\n" + output);
         assertTrue(perOpen < 8, "native memory grew by " + perOpen + " bytes per open (H5LTopen_file_image leaked ~85)\n" + output);
         // If this stops seeing the known leak, the measurement above proves nothing.
         assertTrue(controlPerOpen > 40, "the control through H5LTopen_file_image grew by only " + controlPerOpen
                 + " bytes per open: the measurement no longer sees that leak\n" + output);
     }
 
-    /** Prints "h5image-bytes-per-open control-bytes-per-open". */
+    /** Prints bytes per open (h5image, then its control) and per open failing a checksum (h5image, then libhdf5 alone). */
     public static final class Probe {
         public static void main(String[] args) throws Throwable {
             Linker linker = Linker.nativeLinker();
@@ -120,7 +129,60 @@ class NativeMemoryTest {
                 Hdf5.unlock();
             }
             after = settled(mallinfo2);
-            System.out.println(perOpen + " " + (after - before) / (double) controls);
+            double controlPerOpen = (after - before) / (double) controls;
+
+            // Opens that fail a checksum: libhdf5 leaks the object header it began to decode.
+            byte[] corrupt = bytes.clone();
+            int header = indexOf(corrupt, "OHDR".getBytes(), indexOf(corrupt, "OHDR".getBytes(), 0) + 1); // the dataset's
+            corrupt[header + 40] ^= 0x5a;
+            MemorySegment bad = Arena.global().allocate(corrupt.length);
+            MemorySegment.copy(MemorySegment.ofArray(corrupt), 0, bad, 0, corrupt.length);
+            int failures = 20_000;
+            for (int i = 0; i < 500; i++) failOpen(bad);
+            before = settled(mallinfo2);
+            for (int i = 0; i < failures; i++) failOpen(bad);
+            after = settled(mallinfo2);
+            double perFailure = (after - before) / (double) failures;
+
+            // Its control: the same corrupt header handed to libhdf5 directly.
+            before = settled(mallinfo2);
+            Hdf5.lock();
+            try (Arena arena = Arena.ofConfined()) {
+                MemorySegment name = arena.allocateFrom("/data");
+                for (int i = 0; i < controls; i++) {
+                    long file = io.h5image.bindings.hdf5_h.H5LTopen_file_image(bad, bad.byteSize(),
+                            io.h5image.bindings.hdf5_h.H5LT_FILE_IMAGE_DONT_COPY() | io.h5image.bindings.hdf5_h.H5LT_FILE_IMAGE_DONT_RELEASE());
+                    if (file < 0) throw new AssertionError("H5LTopen_file_image failed");
+                    if (io.h5image.bindings.hdf5_h.H5Oopen(file, name, io.h5image.bindings.hdf5_h.H5P_DEFAULT()) >= 0) {
+                        throw new AssertionError("the corrupt header opened");
+                    }
+                    Hdf5.takeFailure();
+                    io.h5image.bindings.hdf5_h.H5Fclose(file);
+                }
+            } finally {
+                Hdf5.unlock();
+            }
+            after = settled(mallinfo2);
+            double controlPerFailure = (after - before) / (double) controls - controlPerOpen;
+            System.out.println(perOpen + " " + controlPerOpen + " " + perFailure + " " + controlPerFailure);
+        }
+
+        private static void failOpen(MemorySegment image) {
+            try {
+                H5Image.deserialize(image);
+                throw new AssertionError("a corrupt image was read");
+            } catch (io.h5image.InvalidImageException expected) {
+                // what every failure must be
+            }
+        }
+
+        private static int indexOf(byte[] data, byte[] what, int from) {
+            outer:
+            for (int i = from; i + what.length <= data.length; i++) {
+                for (int k = 0; k < what.length; k++) if (data[i + k] != what[k]) continue outer;
+                return i;
+            }
+            throw new AssertionError("no " + new String(what) + " after " + from);
         }
     }
 

@@ -542,9 +542,6 @@ public final class FuzzWorker {
         attributes(how + ": Dataset", path, ds::attributes, o);
     }
 
-    /** -Dh5image.fuzz.skipVlenAttributes=true: do not read variable-length string attributes (see {@link #attributes}). */
-    static final boolean SKIP_VLEN_ATTRIBUTES = Boolean.getBoolean("h5image.fuzz.skipVlenAttributes");
-
     private static void attributes(String how, String path, Callable<Attributes> get, Outcome o) {
         Attributes attrs = o.call(how + ".attributes()", path, get);
         if (attrs == null) return;
@@ -553,13 +550,6 @@ public final class FuzzWorker {
         int seen = 0;
         for (String name : names) {
             if (++seen > MAX_NAMES) break;
-            if (SKIP_VLEN_ATTRIBUTES) {
-                // libhdf5 reads a variable-length attribute's strings through its global heap code, which
-                // corrupt heap collections crash and hang (the long campaign's main finding); h5image
-                // does not yet read them in Java. Bounded CI runs skip that one call, and say so.
-                io.h5image.H5Type type = o.call(how + ".attributes().type()", path + "@" + name, () -> attrs.type(name));
-                if (type == null || type instanceof io.h5image.H5Type.StringType t && t.isVariable()) continue;
-            }
             Object value = o.call(how + ".attributes().get()", path + "@" + name, () -> attrs.get(name));
             if (value == null) continue;
             Expect got = o.call(how + ".attributes().get() value", path + "@" + name, () -> describeValue(value));

@@ -105,4 +105,46 @@ class JhdfReadsOurImagesTest {
         }
         return out.array();
     }
+
+    public record Point(double x, double y, int id) {}
+
+    /**
+     * The object model's files, read by jhdf from bytes: groups in creation order, attributes of
+     * numbers and strings (more than libhdf5's 8 compact ones, all kept in the header), strings, and
+     * records as compound datasets (jhdf gives a compound as one array per member).
+     */
+    @org.junit.jupiter.api.Test
+    void jhdfReadsGroupsAttributesStringsAndRecords() {
+        byte[] image;
+        try (io.h5image.H5File file = io.h5image.H5File.create()) {
+            file.createDataset("run/temperature", new double[] {21.5, 22.0});
+            file.createDataset("run/points", List.of(new Point(1.5, -2, 7), new Point(3, 4.25, 8)));
+            file.createDataset("names", new String[] {"a", "bé", ""});
+            file.createGroup("empty/nested");
+            io.h5image.Attributes attrs = file.group("run").attributes();
+            attrs.put("units", "°C");
+            attrs.put("tags", new String[] {"x", "y"});
+            attrs.put("rate", 2.5);
+            attrs.put("shape", new long[] {3, 4});
+            for (int i = 0; i < 10; i++) attrs.put("extra" + i, i);
+            image = file.toBytes();
+        }
+        try (HdfFile file = HdfFile.fromBytes(image)) {
+            assertEquals(List.of("run", "names", "empty"), List.copyOf(file.getChildren().keySet()), "creation order");
+            assertArrayEquals(new double[] {21.5, 22.0}, (double[]) file.getDatasetByPath("run/temperature").getData());
+            assertArrayEquals(new String[] {"a", "bé", ""}, (String[]) file.getDatasetByPath("names").getData());
+            @SuppressWarnings("unchecked")
+            Map<String, Object> points = (Map<String, Object>) file.getDatasetByPath("run/points").getData();
+            assertArrayEquals(new double[] {1.5, 3}, (double[]) points.get("x"));
+            assertArrayEquals(new double[] {-2, 4.25}, (double[]) points.get("y"));
+            assertArrayEquals(new int[] {7, 8}, (int[]) points.get("id"));
+            io.jhdf.api.Node run = file.getByPath("run");
+            assertEquals("°C", run.getAttribute("units").getData());
+            assertArrayEquals(new String[] {"x", "y"}, (String[]) run.getAttribute("tags").getData());
+            assertEquals(2.5, run.getAttribute("rate").getData());
+            assertArrayEquals(new long[] {3, 4}, (long[]) run.getAttribute("shape").getData());
+            for (int i = 0; i < 10; i++) assertEquals(i, run.getAttribute("extra" + i).getData());
+            assertTrue(file.getByPath("empty/nested").isGroup());
+        }
+    }
 }

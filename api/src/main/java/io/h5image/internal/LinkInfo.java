@@ -1,0 +1,82 @@
+package io.h5image.internal;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.FunctionDescriptor;
+import java.lang.foreign.Linker;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.SymbolLookup;
+import java.lang.foreign.ValueLayout;
+import java.lang.invoke.MethodHandle;
+import java.nio.ByteOrder;
+
+import static io.h5image.bindings.hdf5_h.*;
+
+/**
+ * A link's type and, for a hard link, its target's address, without loading the target: libhdf5
+ * 1.10 calls this {@code H5Lget_info}, 1.12 and later {@code H5Lget_info2} (the old name is only a
+ * macro there, so the bindings, made from 1.14's headers, have no symbol for 1.10's). Both take the
+ * same arguments and put the address (1.10) or the native token that starts with it (1.12+) at the
+ * same offset, so one handle to whichever symbol the loaded library has serves both. Callers hold the lock.
+ */
+final class LinkInfo {
+    private LinkInfo() {}
+
+    /** {@code type} is libhdf5's link type; {@code address} is relative to the base address, or -1 unless hard. */
+    record Link(int type, long address) {
+        boolean hard() {
+            return type == H5L_TYPE_HARD();
+        }
+
+        boolean soft() {
+            return type == H5L_TYPE_SOFT();
+        }
+    }
+
+    /** type (int), corder_valid, corder (int64), cset (int), then the address or token at 24; the token is 16 bytes. */
+    private static final long INFO_SIZE = 40;
+    private static final long ADDRESS_AT = 24;
+
+    private static final class Handle {
+        static final MethodHandle GET_INFO;
+
+        static {
+            SymbolLookup library = SymbolLookup.loaderLookup();
+            MemorySegment symbol = library.find("H5Lget_info2").or(() -> library.find("H5Lget_info"))
+                    .orElseThrow(() -> new IllegalStateException("the loaded libhdf5 has neither H5Lget_info2 nor H5Lget_info"));
+            GET_INFO = Linker.nativeLinker().downcallHandle(symbol, FunctionDescriptor.of(ValueLayout.JAVA_INT,
+                    ValueLayout.JAVA_LONG, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.JAVA_LONG));
+        }
+    }
+
+    /** The link {@code name} relative to {@code location}; null if libhdf5 failed (its failure is left on the error stack). */
+    static Link of(long location, String name, long linkAccess, int offsetSize, Arena arena) {
+        MemorySegment info = arena.allocate(INFO_SIZE, 8);
+        int status;
+        try {
+            status = (int) Handle.GET_INFO.invokeExact(location, arena.allocateFrom(name), info, linkAccess);
+        } catch (Throwable e) {
+            throw new IllegalStateException("H5Lget_info('" + name + "') failed in the downcall", e);
+        }
+        if (status < 0) return null;
+        int type = info.get(ValueLayout.JAVA_INT, 0);
+        long address = type == H5L_TYPE_HARD() ? Superblock.address(info, ADDRESS_AT, offsetSize) : -1;
+        return new Link(type, address);
+    }
+
+    /** The target path of the soft link {@code name}; null if libhdf5 failed. */
+    static String softTarget(long location, String name, long linkAccess, Arena arena) {
+        MemorySegment cName = arena.allocateFrom(name);
+        MemorySegment info = arena.allocate(INFO_SIZE, 8);
+        // H5Lget_info reports the value's size at the same offset as the address.
+        try {
+            if ((int) Handle.GET_INFO.invokeExact(location, cName, info, linkAccess) < 0) return null;
+        } catch (Throwable e) {
+            throw new IllegalStateException("H5Lget_info('" + name + "') failed in the downcall", e);
+        }
+        long size = info.get(ValueLayout.JAVA_LONG.withOrder(ByteOrder.nativeOrder()), ADDRESS_AT);
+        if (size <= 0 || size > 1 << 20) return null;
+        MemorySegment value = arena.allocate(size + 1);
+        if (H5Lget_val(location, cName, value, size + 1, linkAccess) < 0) return null;
+        return value.getString(0);
+    }
+}
