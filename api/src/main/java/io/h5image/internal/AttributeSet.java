@@ -55,7 +55,11 @@ final class AttributeSet implements Attributes {
             if (f.checker() != null && Strings.isString(type)
                     && Hdf5.check(H5Tis_variable_str(type), "H5Tis_variable_str(" + where + ")") > 0) {
                 // From bytes: in Java, away from libhdf5's global heap code (see StringAttributes).
-                String[] strings = StringAttributes.read(f.checker(), H5Objects.address(object, where), name, limit(f), where);
+                long header;
+                try (Arena arena = Arena.ofConfined()) {
+                    header = H5Objects.verifyPath(f, path, arena); // already checked by the open: a lookup
+                }
+                String[] strings = header < 0 ? null : StringAttributes.read(f.checker(), header, name, limit(f), where);
                 if (strings != null) {
                     try (Arena arena = Arena.ofConfined()) {
                         return ImageReader.shape(space, where, arena).length == 0 && strings.length == 1 ? strings[0] : strings;

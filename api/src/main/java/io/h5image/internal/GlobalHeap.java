@@ -30,15 +30,13 @@ final class GlobalHeap {
     private final long base;
     private final int offsetSize;
     private final int lengthSize;
-    private final String where;
     private final Map<Long, Map<Integer, HeapObject>> collections = new HashMap<>();
 
-    private GlobalHeap(MemorySegment image, long base, int offsetSize, int lengthSize, String where) {
+    private GlobalHeap(MemorySegment image, long base, int offsetSize, int lengthSize) {
         this.image = image;
         this.base = base;
         this.offsetSize = offsetSize;
         this.lengthSize = lengthSize;
-        this.where = where;
     }
 
     /** Bytes one heap reference takes in the file: a length, a collection address and an index. */
@@ -51,9 +49,22 @@ final class GlobalHeap {
      * of {@code image}, in {@code charset}; at most {@code limit} bytes of text in all.
      */
     static String[] strings(MemorySegment image, long offset, long count, Charset charset, long limit, String where) {
-        long superblock = Superblock.find(image);
-        GlobalHeap heap = new GlobalHeap(image, superblock, Superblock.offsetSize(image), Superblock.lengthSize(image), where);
-        long reference = referenceSize(image);
+        return of(image).strings(offset, count, charset, limit, where);
+    }
+
+    /**
+     * The global heap of {@code image}, whose collections, once parsed, serve every later string:
+     * keep one per image where many strings are read (each attribute's few strings would otherwise
+     * parse their whole collection again).
+     */
+    static GlobalHeap of(MemorySegment image) {
+        return new GlobalHeap(image, Superblock.find(image), Superblock.offsetSize(image), Superblock.lengthSize(image));
+    }
+
+    /** As {@link #strings(MemorySegment, long, long, Charset, long, String)}, over this heap's image. */
+    String[] strings(long offset, long count, Charset charset, long limit, String where) {
+        GlobalHeap heap = this;
+        long reference = 4 + offsetSize + 4;
         String[] out = new String[Math.toIntExact(count)];
         long total = 0;
         for (int i = 0; i < count; i++) {
@@ -70,7 +81,7 @@ final class GlobalHeap {
                 throw new InvalidImageException(where + " would decode to more than " + limit + " bytes of strings"
                         + "; raise -Dh5image.maxDecodedBytes to read it");
             }
-            HeapObject object = heap.object(collection, index, i);
+            HeapObject object = heap.object(collection, index, i, where);
             if (length > object.size()) {
                 throw new InvalidImageException(where + " string [" + i + "] claims " + length + " bytes but its heap object ("
                         + collection + "#" + index + ") holds " + object.size() + ": the image is corrupt");
@@ -92,8 +103,12 @@ final class GlobalHeap {
                 : Integer.toUnsignedLong(image.get(INT, at));
     }
 
-    private HeapObject object(long address, long index, int string) {
-        Map<Integer, HeapObject> objects = collections.computeIfAbsent(address, this::parse);
+    private HeapObject object(long address, long index, int string, String where) {
+        Map<Integer, HeapObject> objects = collections.get(address);
+        if (objects == null) {
+            objects = parse(address, where);
+            collections.put(address, objects);
+        }
         HeapObject object = index > Integer.MAX_VALUE ? null : objects.get((int) index);
         if (object == null || index == 0) {
             throw new InvalidImageException(where + " string [" + string + "] refers to object " + index
@@ -103,17 +118,17 @@ final class GlobalHeap {
     }
 
     /** Parses one collection, every size checked against the collection and the image. */
-    private Map<Integer, HeapObject> parse(long address) {
+    private Map<Integer, HeapObject> parse(long address, String where) {
         long start = base + address;
         long header = 8 + lengthSize;
         if (address < 0 || start < 0 || start > image.byteSize() - header) {
-            throw corrupt(address, "lies outside the " + image.byteSize() + "-byte image");
+            throw corrupt(where, address, "lies outside the " + image.byteSize() + "-byte image");
         }
-        if (image.get(INT, start) != SIGNATURE) throw corrupt(address, "has no GCOL signature");
-        if (image.get(ValueLayout.JAVA_BYTE, start + 4) != 1) throw corrupt(address, "has an unknown version");
+        if (image.get(INT, start) != SIGNATURE) throw corrupt(where, address, "has no GCOL signature");
+        if (image.get(ValueLayout.JAVA_BYTE, start + 4) != 1) throw corrupt(where, address, "has an unknown version");
         long size = length(start + 8);
         if (size < header || size > image.byteSize() - start) {
-            throw corrupt(address, "claims " + size + " bytes, past the end of the image");
+            throw corrupt(where, address, "claims " + size + " bytes, past the end of the image");
         }
         long end = start + size;
         Map<Integer, HeapObject> objects = new HashMap<>();
@@ -125,10 +140,10 @@ final class GlobalHeap {
             if (index == 0) break; // the free space: the rest of the collection
             long data = at + objectHeader;
             if (objectSize < 0 || objectSize > end - data) {
-                throw corrupt(address, "has object " + index + " of " + objectSize + " bytes, past the collection's end");
+                throw corrupt(where, address, "has object " + index + " of " + objectSize + " bytes, past the collection's end");
             }
             if (objects.put(index, new HeapObject(data, objectSize)) != null) {
-                throw corrupt(address, "has object " + index + " twice");
+                throw corrupt(where, address, "has object " + index + " twice");
             }
             long padded = (objectSize + 7) & ~7L;
             if (padded > end - data) break;
@@ -137,7 +152,7 @@ final class GlobalHeap {
         return objects;
     }
 
-    private InvalidImageException corrupt(long address, String what) {
+    private static InvalidImageException corrupt(String where, long address, String what) {
         return new InvalidImageException(where + " refers to a global heap collection at " + address + " that " + what
                 + ": the image is corrupt");
     }

@@ -60,38 +60,54 @@ final class H5Objects {
      * {@code path} ({@link ObjectHeaders}) before libhdf5 loads it: link by link, each link's target
      * address read without loading the target, soft links followed as libhdf5 would. Where a link
      * cannot be read for another reason, the check stops and libhdf5's own open reports it.
+     * Returns the object's address (relative, as libhdf5 reports it), or -1 where the check stopped
+     * or the file needs none (h5image created it).
      */
-    static void verifyPath(NativeFile file, String path, Arena arena) {
-        if (file.checker() != null) verifyPath(file, path, 0, arena);
+    static long verifyPath(NativeFile file, String path, Arena arena) {
+        return file.checker() == null ? -1 : verifyPath(file, path, 0, arena);
     }
 
-    private static void verifyPath(NativeFile file, String path, int softLinks, Arena arena) {
+    private static long verifyPath(NativeFile file, String path, int softLinks, Arena arena) {
         ObjectHeaders.Checker checker = file.checker();
+        Long known = checker.checked(path);
+        if (known != null) return known;
+        Long rootAddress = checker.checked("/");
+        long address = rootAddress == null ? -1 : rootAddress;
         StringBuilder prefix = new StringBuilder();
         for (String part : path.split("/")) {
             if (part.isEmpty() || part.equals(".")) continue;
             String parent = prefix.isEmpty() ? "/" : prefix.toString();
             prefix.append('/').append(part);
             String here = prefix.toString();
+            known = checker.checked(here);
+            if (known != null) {
+                address = known;
+                continue;
+            }
             LinkInfo.Link link = LinkInfo.of(file.id(), here, file.linkAccess(), checker.addresses().offsetSize(), arena);
             if (link == null) {
                 Hdf5.Failure failure = Hdf5.takeFailure();
                 if (Errors.damaged(failure)) throw Errors.reading("look up '" + here + "' (H5Lget_info)", failure, here);
-                return;
+                return -1;
             }
             if (link.hard()) {
                 checker.verify(link.address(), "'" + here + "'");
+                address = link.address();
             } else if (link.soft() && softLinks < MAX_SOFT_LINKS) {
                 String target = LinkInfo.softTarget(file.id(), here, file.linkAccess(), arena);
                 if (target == null) {
                     Hdf5.takeFailure();
-                    return;
+                    return -1;
                 }
-                verifyPath(file, target.startsWith("/") ? target : (parent.equals("/") ? "/" : parent + "/") + target, softLinks + 1, arena);
+                address = verifyPath(file, target.startsWith("/") ? target : (parent.equals("/") ? "/" : parent + "/") + target,
+                        softLinks + 1, arena);
+                if (address < 0) return -1;
             } else {
-                return; // external (refused when opened) or user-defined: nothing h5image follows
+                return -1; // external (refused when opened) or user-defined: nothing h5image follows
             }
+            checker.checked(here, address);
         }
+        return address;
     }
 
     /** The address of an open object's header, as libhdf5 reports addresses (relative to the base address). */

@@ -5,6 +5,8 @@ import io.h5image.InvalidImageException;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.ByteOrder;
+import java.util.HashMap;
+import java.util.Map;
 
 /**
  * Checks version 2 object headers in Java before libhdf5 loads them. When an object header fails
@@ -20,17 +22,58 @@ final class ObjectHeaders {
      * What an image opened from untrusted bytes needs to check its objects: the bytes libhdf5 reads
      * and the superblock's addresses. Files h5image creates have none.
      */
-    record Checker(MemorySegment image, Superblock.Addresses addresses) {
+    static final class Checker {
+        private final MemorySegment image;
+        private final Superblock.Addresses addresses;
+        /**
+         * Paths already checked, with their object's address (relative, as libhdf5 reports it): the
+         * file is read-only, so a path names the same header for the file's life, and a walk that
+         * opens each object several times checks it once. Used under the lock.
+         */
+        private final Map<String, Long> checkedPaths = new HashMap<>();
+        /** The image's global heap, its collections parsed once for every string attribute read. */
+        private GlobalHeap heap;
+
+        private Checker(MemorySegment image, Superblock.Addresses addresses) {
+            this.image = image;
+            this.addresses = addresses;
+        }
+
         /** Checks the image's own headers: the root group's and the superblock extension's. Null where the superblock is not one h5image reads. */
         static Checker of(MemorySegment image) {
             Superblock.Addresses addresses = Superblock.addresses(image);
             if (addresses == null) return null;
             Checker checker = new Checker(image, addresses);
-            if (checker.addresses.rootObjectHeader() >= 0) ObjectHeaders.verify(image, checker.addresses.rootObjectHeader(), "the root group");
-            if (checker.addresses.extensionObjectHeader() >= 0) {
-                ObjectHeaders.verify(image, checker.addresses.extensionObjectHeader(), "the superblock extension");
+            if (addresses.rootObjectHeader() >= 0) {
+                ObjectHeaders.verify(image, addresses.rootObjectHeader(), "the root group");
+                checker.checkedPaths.put("/", addresses.rootObjectHeader() - addresses.base());
+            }
+            if (addresses.extensionObjectHeader() >= 0) {
+                ObjectHeaders.verify(image, addresses.extensionObjectHeader(), "the superblock extension");
             }
             return checker;
+        }
+
+        MemorySegment image() {
+            return image;
+        }
+
+        GlobalHeap heap() {
+            if (heap == null) heap = GlobalHeap.of(image);
+            return heap;
+        }
+
+        Superblock.Addresses addresses() {
+            return addresses;
+        }
+
+        /** The address of the object at a checked path; null if not checked yet. */
+        Long checked(String path) {
+            return checkedPaths.get(path);
+        }
+
+        void checked(String path, long address) {
+            checkedPaths.put(path, address);
         }
 
         /** Checks the header at {@code address} as libhdf5 reports addresses: relative to the base address. */

@@ -26,25 +26,27 @@ final class StringAttributes {
     /** The attribute's message, in a form this reader does not take apart (shared parts, newer versions): libhdf5 reads it. */
     private static final String[] LEAVE_TO_LIBHDF5 = new String[0];
 
-    /** The strings of attribute {@code name} of the object whose header is at {@code header} (as libhdf5 reports it); null if not in the header. */
+    /**
+     * The strings of attribute {@code name} of the object whose header, already checked, is at
+     * {@code header} (as libhdf5 reports addresses); null if the attribute is not in the header.
+     */
     static String[] read(ObjectHeaders.Checker checker, long header, String name, long limit, String where) {
         MemorySegment image = checker.image();
         Superblock.Addresses addresses = checker.addresses();
         int lengthSize = Superblock.lengthSize(image);
-        checker.verify(header, where);
         byte[] wanted = name.getBytes(StandardCharsets.UTF_8);
         String[][] found = new String[1][];
         ObjectHeaders.messages(image, addresses.base() + header, addresses.offsetSize(), lengthSize, addresses.base(), where,
                 (type, at, size) -> {
                     if (type != ATTRIBUTE) return true;
-                    found[0] = decode(image, at, size, wanted, addresses.offsetSize(), lengthSize, limit, where);
+                    found[0] = decode(checker.heap(), image, at, size, wanted, addresses.offsetSize(), lengthSize, limit, where);
                     return found[0] == null;
                 });
         return found[0] == LEAVE_TO_LIBHDF5 ? null : found[0];
     }
 
     /** The strings of one attribute message if it is the one named {@code wanted}; null if it is another. */
-    private static String[] decode(MemorySegment image, long at, long size, byte[] wanted, int offsetSize, int lengthSize,
+    private static String[] decode(GlobalHeap heap, MemorySegment image, long at, long size, byte[] wanted, int offsetSize, int lengthSize,
                                    long limit, String where) {
         if (size < 8) throw corrupt(where, "an attribute message of " + size + " bytes");
         int version = image.get(ValueLayout.JAVA_BYTE, at);
@@ -76,7 +78,7 @@ final class StringAttributes {
         long reference = 4 + offsetSize + 4;
         if (count > (end - p) / reference) throw corrupt(where, count + " strings in " + (end - p) + " bytes of data");
         if (count > Integer.MAX_VALUE - 8) throw corrupt(where, count + " strings, more than a Java array holds");
-        return GlobalHeap.strings(image, p, count, charset, limit, where);
+        return heap.strings(p, count, charset, limit, where);
     }
 
     /** The elements of a dataspace message: 1 for a scalar, 0 for null, else the product of the dimensions; -1 for a version it does not know. */
