@@ -163,6 +163,23 @@ class H5FileTest {
         }
     }
 
+    /** Every in-memory file has its own name: libhdf5 refuses to create a file whose name is open. */
+    @Test
+    void serializingWhileAFileIsOpenWorks() {
+        boolean templates = io.h5image.internal.ImageTemplates.enabled();
+        io.h5image.internal.ImageTemplates.setEnabled(false); // every image through libhdf5
+        try (H5File file = H5File.create(); H5File other = H5File.create()) {
+            file.createDataset("x", new int[] {1});
+            for (int i = 0; i < 5; i++) {
+                assertArrayEquals(new double[] {i}, (double[]) H5Image.deserialize(H5Image.serialize(new double[] {i})).toArray());
+            }
+            other.createDataset("y", new int[] {2});
+            assertArrayEquals(new int[] {1}, (int[]) file.dataset("x").read().toArray());
+        } finally {
+            io.h5image.internal.ImageTemplates.setEnabled(templates);
+        }
+    }
+
     private static int indexOf(byte[] haystack, byte[] needle) {
         outer:
         for (int i = 0; i <= haystack.length - needle.length; i++) {

@@ -38,10 +38,10 @@ final class AttributeSet implements Attributes {
                 if (Hdf5.check(H5Aexists(object.id(), cName), "H5Aexists('" + name + "')") > 0) {
                     Hdf5.check(H5Adelete(object.id(), cName), "H5Adelete('" + name + "')");
                 }
-                try (Handle attribute = Handle.of(H5Acreate2(object.id(), cName, encoded.fileType().id(), encoded.space().id(),
+                try (Handle attribute = Handle.of(H5Acreate2(object.id(), cName, encoded.type().id(), encoded.space().id(),
                         H5P_DEFAULT(), H5P_DEFAULT()), Handle.Kind.ATTRIBUTE, "H5Acreate2('" + name + "' of '" + path + "')")) {
                     if (encoded.byteSize() > 0) {
-                        Hdf5.check(H5Awrite(attribute.id(), encoded.memoryType().id(), encoded.inMemory(arena)), "H5Awrite('" + name + "')");
+                        Hdf5.check(H5Awrite(attribute.id(), encoded.type().id(), encoded.inMemory(arena)), "H5Awrite('" + name + "')");
                     }
                 }
             }
@@ -51,53 +51,50 @@ final class AttributeSet implements Attributes {
 
     @Override
     public Object get(String name) {
-        return read(name, (f, object, attribute, type, space, where) -> {
-            if (f.checker() != null && Strings.isString(type)
+        return read(name, (f, header, attribute, type, space, where) -> {
+            if (header >= 0 && Strings.isString(type)
                     && Hdf5.check(H5Tis_variable_str(type), "H5Tis_variable_str(" + where + ")") > 0) {
                 // From bytes: in Java, away from libhdf5's global heap code (see StringAttributes).
-                long header;
-                try (Arena arena = Arena.ofConfined()) {
-                    header = H5Objects.verifyPath(f, path, arena); // already checked by the open: a lookup
-                }
-                String[] strings = header < 0 ? null : StringAttributes.read(f.checker(), header, name, limit(f), where);
+                String[] strings = StringAttributes.read(f.checker(), header, name, f.decodeLimit(), where);
                 if (strings != null) {
                     try (Arena arena = Arena.ofConfined()) {
                         return ImageReader.shape(space, where, arena).length == 0 && strings.length == 1 ? strings[0] : strings;
                     }
                 }
             }
-            return Values.decode(type, space, where, limit(f),
+            return Values.decode(type, space, where, f.decodeLimit(),
                     (memoryType, buffer) -> Hdf5.check(H5Aread(attribute, memoryType, buffer), "H5Aread(" + where + ")"));
         });
     }
 
-    /** What to do with an open attribute: its identifier, type, dataspace, and a name for messages. */
+    /**
+     * What to do with an open attribute: its object's checked header address (-1 unless the file
+     * came from bytes), its identifier, type, dataspace, and a name for messages.
+     */
     private interface Reading<T> {
-        T apply(NativeFile f, long object, long attribute, long type, long space, String where);
+        T apply(NativeFile f, long header, long attribute, long type, long space, String where);
     }
 
     /** Opens attribute {@code name} (a {@link NotFoundException} if there is none) and hands it to {@code reading}. */
     private <T> T read(String name, Reading<T> reading) {
         Objects.requireNonNull(name, "name");
         return file.call(f -> {
-            try (Arena arena = Arena.ofConfined();
-                 Handle object = openObject(f)) {
-                MemorySegment cName = arena.allocateFrom(name);
-                if (Hdf5.check(H5Aexists(object.id(), cName), "H5Aexists('" + name + "')") <= 0) {
-                    throw new NotFoundException(path, "'" + path + "' in " + f.description() + " has no attribute '" + name + "'");
-                }
-                String where = "attribute '" + name + "' of '" + path + "'";
-                try (Handle attribute = Handle.of(H5Aopen(object.id(), cName, H5P_DEFAULT()), Handle.Kind.ATTRIBUTE, "H5Aopen(" + where + ")");
-                     Handle type = Handle.of(H5Aget_type(attribute.id()), Handle.Kind.DATATYPE, "H5Aget_type(" + where + ")");
-                     Handle space = Handle.of(H5Aget_space(attribute.id()), Handle.Kind.DATASPACE, "H5Aget_space(" + where + ")")) {
-                    return reading.apply(f, object.id(), attribute.id(), type.id(), space.id(), where);
+            try (Arena arena = Arena.ofConfined()) {
+                long header = H5Objects.verifyPath(f, path, arena);
+                try (Handle object = openChecked(f, arena)) {
+                    MemorySegment cName = arena.allocateFrom(name);
+                    if (Hdf5.check(H5Aexists(object.id(), cName), "H5Aexists('" + name + "')") <= 0) {
+                        throw new NotFoundException(path, "'" + path + "' in " + f.description() + " has no attribute '" + name + "'");
+                    }
+                    String where = "attribute '" + name + "' of '" + path + "'";
+                    try (Handle attribute = Handle.of(H5Aopen(object.id(), cName, H5P_DEFAULT()), Handle.Kind.ATTRIBUTE, "H5Aopen(" + where + ")");
+                         Handle type = Handle.of(H5Aget_type(attribute.id()), Handle.Kind.DATATYPE, "H5Aget_type(" + where + ")");
+                         Handle space = Handle.of(H5Aget_space(attribute.id()), Handle.Kind.DATASPACE, "H5Aget_space(" + where + ")")) {
+                        return reading.apply(f, header, attribute.id(), type.id(), space.id(), where);
+                    }
                 }
             }
         });
-    }
-
-    private static long limit(NativeFile f) {
-        return ImageReader.decodeLimit(f.imageSize() < 0 ? Long.MAX_VALUE / 2048 : f.imageSize());
     }
 
     @Override
@@ -127,13 +124,13 @@ final class AttributeSet implements Attributes {
     }
 
     private List<?> records(String name, Class<?> recordType) {
-        return read(name, (f, object, attribute, type, space, where) -> DatasetNode.records(type, space, recordType, where, f,
+        return read(name, (f, header, attribute, type, space, where) -> DatasetNode.records(type, space, recordType, where, f,
                 (memoryType, buffer) -> Hdf5.check(H5Aread(attribute, memoryType, buffer), "H5Aread(" + where + ")")));
     }
 
     @Override
     public io.h5image.H5Type type(String name) {
-        return read(name, (f, object, attribute, type, space, where) -> Types.describe(type, where));
+        return read(name, (f, header, attribute, type, space, where) -> Types.describe(type, where));
     }
 
     @Override
@@ -169,10 +166,15 @@ final class AttributeSet implements Attributes {
     private Handle openObject(NativeFile f) {
         try (Arena arena = Arena.ofConfined()) {
             H5Objects.verifyPath(f, path, arena);
-            long id = H5Oopen(f.id(), arena.allocateFrom(path), f.linkAccess());
-            if (id < 0) throw Errors.reading("H5Oopen('" + path + "')", Hdf5.takeFailure(), path);
-            return Handle.of(id, Handle.Kind.OBJECT, "H5Oopen('" + path + "')");
+            return openChecked(f, arena);
         }
+    }
+
+    /** Opens the object once {@link H5Objects#verifyPath} has checked its path. */
+    private Handle openChecked(NativeFile f, Arena arena) {
+        long id = H5Oopen(f.id(), arena.allocateFrom(path), f.linkAccess());
+        if (id < 0) throw Errors.reading("H5Oopen('" + path + "')", Hdf5.takeFailure(), path);
+        return Handle.of(id, Handle.Kind.OBJECT, "H5Oopen('" + path + "')");
     }
 
     @Override

@@ -23,7 +23,8 @@ final class Chunks {
     /** Throws {@link InvalidImageException} for the first chunk that lies outside the image or is too small for its filters. */
     static void validate(Handle dataset, Handle dcpl, long imageSize, String path) {
         if (Hdf5.check(H5Pget_layout(dcpl.id()), "H5Pget_layout('" + path + "')") != H5D_CHUNKED()) return;
-        boolean fletcher32 = hasFilter(dcpl.id(), FLETCHER32, path);
+        // Its bit in each chunk's filter mask (a set bit: the filter was skipped for that chunk); -1 if absent.
+        int fletcher32 = filterIndex(dcpl.id(), FLETCHER32, path);
         // The whole dataspace, by identifier: 1.10 refuses H5S_ALL here.
         try (Arena arena = Arena.ofConfined();
              Handle space = Handle.of(H5Dget_space(dataset.id()), Handle.Kind.DATASPACE, "H5Dget_space('" + path + "')")) {
@@ -44,17 +45,13 @@ final class Chunks {
                     throw new InvalidImageException("dataset '" + path + "' chunk " + i + " (" + bytes + " bytes at "
                             + Long.toUnsignedString(at) + ") lies outside the " + imageSize + "-byte image: the image is corrupt");
                 }
-                boolean checked = fletcher32 && (mask.get(ValueLayout.JAVA_INT, 0) & (1 << filterIndex(dcpl.id(), FLETCHER32, path))) == 0;
+                boolean checked = fletcher32 >= 0 && (mask.get(ValueLayout.JAVA_INT, 0) & (1 << fletcher32)) == 0;
                 if (checked && bytes < 4) {
                     throw new InvalidImageException("dataset '" + path + "' chunk " + i + " is " + bytes + " bytes, too small"
                             + " to hold its fletcher32 checksum: the image is corrupt");
                 }
             }
         }
-    }
-
-    private static boolean hasFilter(long dcpl, int filter, String path) {
-        return filterIndex(dcpl, filter, path) >= 0;
     }
 
     /** Where {@code filter} sits in the pipeline (its bit in a chunk's filter mask), or -1. */

@@ -43,11 +43,11 @@ public final class DatasetNode implements Dataset {
                 Hdf5.check(H5Pset_alloc_time(dcpl.id(), H5D_ALLOC_TIME_EARLY()), "H5Pset_alloc_time");
             }
             long offset;
-            try (Handle dataset = Handle.of(H5Dcreate2(f.id(), arena.allocateFrom(target), encoded.fileType().id(),
+            try (Handle dataset = Handle.of(H5Dcreate2(f.id(), arena.allocateFrom(target), encoded.type().id(),
                     encoded.space().id(), H5P_DEFAULT(), dcpl.id(), H5P_DEFAULT()), Handle.Kind.DATASET, "H5Dcreate2('" + target + "')")) {
                 if (!inPlace) {
                     if (encoded.byteSize() > 0) {
-                        Hdf5.check(H5Dwrite(dataset.id(), encoded.memoryType().id(), H5S_ALL(), H5S_ALL(), H5P_DEFAULT(),
+                        Hdf5.check(H5Dwrite(dataset.id(), encoded.type().id(), H5S_ALL(), H5S_ALL(), H5P_DEFAULT(),
                                 encoded.inMemory(arena)), "H5Dwrite('" + target + "')");
                     }
                     return;
@@ -79,7 +79,7 @@ public final class DatasetNode implements Dataset {
 
     /** Writes the dataset's last element (zeros) through libhdf5, so that the driver's memory reaches the end of the data. */
     private static void writeLastElement(long dataset, Values.Encoded encoded, String target, Arena arena) {
-        long elementSize = H5Tget_size(encoded.memoryType().id());
+        long elementSize = H5Tget_size(encoded.type().id());
         if (elementSize <= 0) throw Hdf5.failure("H5Tget_size('" + target + "')");
         int rank = Hdf5.check(H5Sget_simple_extent_ndims(encoded.space().id()), "H5Sget_simple_extent_ndims('" + target + "')");
         try (Handle one = Handle.of(H5Screate(H5S_SCALAR()), Handle.Kind.DATASPACE, "H5Screate(scalar)");
@@ -90,7 +90,7 @@ public final class DatasetNode implements Dataset {
                 for (int i = 0; i < rank; i++) dims.setAtIndex(ValueLayout.JAVA_LONG, i, dims.getAtIndex(ValueLayout.JAVA_LONG, i) - 1);
                 Hdf5.check(H5Sselect_elements(last.id(), H5S_SELECT_SET(), 1, dims), "H5Sselect_elements('" + target + "')");
             }
-            Hdf5.check(H5Dwrite(dataset, encoded.memoryType().id(), one.id(), last.id(), H5P_DEFAULT(),
+            Hdf5.check(H5Dwrite(dataset, encoded.type().id(), one.id(), last.id(), H5P_DEFAULT(),
                     arena.allocate(elementSize, CoreDriverMemory.ALIGNMENT)), "H5Dwrite('" + target + "', last element)");
         }
     }
@@ -129,7 +129,7 @@ public final class DatasetNode implements Dataset {
                     throw new UnsupportedTypeException("dataset '" + path + "' holds " + TypeMap.className(H5Tget_class(type.id()))
                             + ", not strings: use read()");
                 }
-                long limit = ImageReader.decodeLimit(f.imageSize() < 0 ? Long.MAX_VALUE / 2048 : f.imageSize());
+                long limit = f.decodeLimit();
                 String[] inJava = variableStringsInJava(f, dataset, type.id(), Values.count(space.id(), path), limit);
                 if (inJava != null) return inJava;
                 return Strings.read(type.id(), Values.count(space.id(), path), limit, "dataset '" + path + "'",
@@ -147,7 +147,9 @@ public final class DatasetNode implements Dataset {
     private String[] variableStringsInJava(NativeFile f, Handle dataset, long type, long count, long limit) {
         MemorySegment image = f.viewSource();
         if (image == null || H5Tis_variable_str(type) <= 0) return null;
-        long reference = GlobalHeap.referenceSize(image);
+        // An image from bytes keeps its heap, collections parsed once, for every string read from it.
+        GlobalHeap heap = f.checker() != null ? f.checker().heap() : GlobalHeap.of(image);
+        long reference = heap.referenceSize();
         if (count > Long.MAX_VALUE / reference) return null;
         long bytes = count * reference;
         long offset;
@@ -157,7 +159,7 @@ public final class DatasetNode implements Dataset {
         if (offset < 0 || H5Dget_storage_size(dataset.id()) != bytes) return null;
         java.nio.charset.Charset charset = H5Tget_cset(type) == H5T_CSET_UTF8() ? java.nio.charset.StandardCharsets.UTF_8
                 : java.nio.charset.StandardCharsets.US_ASCII;
-        return GlobalHeap.strings(image, offset, count, charset, limit, "dataset '" + path + "'");
+        return heap.strings(offset, count, charset, limit, "dataset '" + path + "'");
     }
 
     @Override
@@ -254,7 +256,7 @@ public final class DatasetNode implements Dataset {
     }
 
     private static long checkedSize(long count, long size, NativeFile f, String where) {
-        long limit = ImageReader.decodeLimit(f.imageSize() < 0 ? Long.MAX_VALUE / 2048 : f.imageSize());
+        long limit = f.decodeLimit();
         if (size > 0 && count > limit / size) {
             throw new io.h5image.InvalidImageException(where + " claims " + count + " elements of " + size
                     + " bytes, over the limit of " + limit + " bytes; raise -Dh5image.maxDecodedBytes to read it");

@@ -21,7 +21,7 @@ final class Errors {
         H5LibraryException cause = new H5LibraryException(operation, failure.records());
         // Damage first: a group whose metadata fails to load also reports its links as not found.
         // A plain read error beside "not found" is libhdf5 looking for a message that is not there.
-        if (damaged(failure) || corrupt(failure) && !failure.hasMinor(H5E_NOTFOUND_g())) {
+        if (damaged(failure) || failure.hasMinor(H5E_READERROR_g()) && !failure.hasMinor(H5E_NOTFOUND_g())) {
             return new InvalidImageException(operation + " failed: the image is corrupt or truncated near '" + path
                     + "': " + summary(failure), cause);
         }
@@ -35,15 +35,6 @@ final class Errors {
     static InvalidImageException openFailure(Hdf5.Failure failure, long size) {
         return new InvalidImageException("cannot open the " + size + "-byte image: " + summary(failure)
                 + " (truncated or corrupt?)", new H5LibraryException("H5Fopen(image)", failure.records()));
-    }
-
-    /**
-     * Metadata that failed its checksum, could not be read or decoded from the image, or whose
-     * signature is wrong: the codes libhdf5's metadata cache and decoders push for bad bytes.
-     */
-    static boolean corrupt(Hdf5.Failure failure) {
-        return failure.hasMinor(H5E_CANTLOAD_g()) || failure.hasMinor(H5E_CANTDECODE_g())
-                || failure.hasMinor(H5E_READERROR_g()) || failure.hasMinor(H5E_BADVALUE_g()) && failure.hasMajor(H5E_CACHE_g());
     }
 
     /**

@@ -4,7 +4,6 @@ import io.h5image.InvalidImageException;
 
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
-import java.nio.ByteOrder;
 import java.nio.charset.Charset;
 import java.util.HashMap;
 import java.util.Map;
@@ -19,8 +18,6 @@ import java.util.Map;
  */
 final class GlobalHeap {
 
-    private static final ValueLayout.OfInt INT = ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
-    private static final ValueLayout.OfShort SHORT = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
     private static final int SIGNATURE = 0x4c4f4347; // "GCOL", little-endian
 
     /** One object of a collection: where its bytes are in the image and how many. */
@@ -40,16 +37,8 @@ final class GlobalHeap {
     }
 
     /** Bytes one heap reference takes in the file: a length, a collection address and an index. */
-    static long referenceSize(MemorySegment image) {
-        return 4 + Superblock.offsetSize(image) + 4;
-    }
-
-    /**
-     * Decodes {@code count} variable-length strings whose heap references start at {@code offset}
-     * of {@code image}, in {@code charset}; at most {@code limit} bytes of text in all.
-     */
-    static String[] strings(MemorySegment image, long offset, long count, Charset charset, long limit, String where) {
-        return of(image).strings(offset, count, charset, limit, where);
+    long referenceSize() {
+        return 4 + offsetSize + 4;
     }
 
     /**
@@ -61,17 +50,19 @@ final class GlobalHeap {
         return new GlobalHeap(image, Superblock.find(image), Superblock.offsetSize(image), Superblock.lengthSize(image));
     }
 
-    /** As {@link #strings(MemorySegment, long, long, Charset, long, String)}, over this heap's image. */
+    /**
+     * Decodes {@code count} variable-length strings whose heap references start at {@code offset}
+     * of this heap's image, in {@code charset}; at most {@code limit} bytes of text in all.
+     */
     String[] strings(long offset, long count, Charset charset, long limit, String where) {
-        GlobalHeap heap = this;
-        long reference = 4 + offsetSize + 4;
+        long reference = referenceSize();
         String[] out = new String[Math.toIntExact(count)];
         long total = 0;
         for (int i = 0; i < count; i++) {
             long at = offset + i * reference;
-            long length = Integer.toUnsignedLong(image.get(INT, at));
-            long collection = heap.address(at + 4);
-            long index = Integer.toUnsignedLong(image.get(INT, at + 4 + heap.offsetSize));
+            long length = Integer.toUnsignedLong(image.get(LittleEndian.INT, at));
+            long collection = address(at + 4);
+            long index = Integer.toUnsignedLong(image.get(LittleEndian.INT, at + 4 + offsetSize));
             if (collection == 0 && length == 0) {
                 out[i] = "";
                 continue;
@@ -81,7 +72,7 @@ final class GlobalHeap {
                 throw new InvalidImageException(where + " would decode to more than " + limit + " bytes of strings"
                         + "; raise -Dh5image.maxDecodedBytes to read it");
             }
-            HeapObject object = heap.object(collection, index, i, where);
+            HeapObject object = object(collection, index, i, where);
             if (length > object.size()) {
                 throw new InvalidImageException(where + " string [" + i + "] claims " + length + " bytes but its heap object ("
                         + collection + "#" + index + ") holds " + object.size() + ": the image is corrupt");
@@ -94,13 +85,11 @@ final class GlobalHeap {
     }
 
     private long address(long at) {
-        return offsetSize == 8 ? image.get(ValueLayout.JAVA_LONG_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN), at)
-                : Integer.toUnsignedLong(image.get(INT, at));
+        return LittleEndian.unsigned(image, at, offsetSize);
     }
 
     private long length(long at) {
-        return lengthSize == 8 ? image.get(ValueLayout.JAVA_LONG_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN), at)
-                : Integer.toUnsignedLong(image.get(INT, at));
+        return LittleEndian.unsigned(image, at, lengthSize);
     }
 
     private HeapObject object(long address, long index, int string, String where) {
@@ -124,7 +113,7 @@ final class GlobalHeap {
         if (address < 0 || start < 0 || start > image.byteSize() - header) {
             throw corrupt(where, address, "lies outside the " + image.byteSize() + "-byte image");
         }
-        if (image.get(INT, start) != SIGNATURE) throw corrupt(where, address, "has no GCOL signature");
+        if (image.get(LittleEndian.INT, start) != SIGNATURE) throw corrupt(where, address, "has no GCOL signature");
         if (image.get(ValueLayout.JAVA_BYTE, start + 4) != 1) throw corrupt(where, address, "has an unknown version");
         long size = length(start + 8);
         if (size < header || size > image.byteSize() - start) {
@@ -135,7 +124,7 @@ final class GlobalHeap {
         long at = start + header;
         long objectHeader = 8 + lengthSize;
         while (at <= end - objectHeader) {
-            int index = Short.toUnsignedInt(image.get(SHORT, at));
+            int index = Short.toUnsignedInt(image.get(LittleEndian.SHORT, at));
             long objectSize = length(at + 8);
             if (index == 0) break; // the free space: the rest of the collection
             long data = at + objectHeader;

@@ -94,7 +94,7 @@ final class H5Objects {
                 checker.verify(link.address(), "'" + here + "'");
                 address = link.address();
             } else if (link.soft() && softLinks < MAX_SOFT_LINKS) {
-                String target = LinkInfo.softTarget(file.id(), here, file.linkAccess(), arena);
+                String target = LinkInfo.softTarget(file.id(), here, link, file.linkAccess(), arena);
                 if (target == null) {
                     Hdf5.takeFailure();
                     return -1;

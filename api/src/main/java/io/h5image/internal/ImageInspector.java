@@ -34,7 +34,8 @@ public final class ImageInspector {
                      Handle root = Handle.of(H5Gopen2(f.id(), arena.allocateFrom("/"), H5P_DEFAULT()), Handle.Kind.GROUP, "H5Gopen2(/)")) {
                     List<DatasetInfo> found = new ArrayList<>();
                     Set<Long> seen = new HashSet<>();
-                    seen.add(H5Objects.address(root.id(), "/"));
+                    long rootAddress = H5Objects.verifyPath(f, "/", arena);
+                    seen.add(rootAddress >= 0 ? rootAddress : H5Objects.address(root.id(), "/"));
                     walk(f, root.id(), "", found, seen, arena);
                     return found;
                 }
@@ -72,12 +73,14 @@ public final class ImageInspector {
                 continue;
             }
             String path = prefix + name;
+            long address;
             try {
-                H5Objects.verifyPath(file, path, arena);
+                address = H5Objects.verifyPath(file, path, arena);
             } catch (H5Exception e) {
                 found.add(DatasetInfo.unreadable(path, firstLine(e.getMessage())));
                 continue;
             }
+            NativeFile.takeRefusedLink(); // only this open's refusal may name the link
             long id = H5Oopen(group, arena.allocateFrom(name), file.linkAccess());
             if (id < 0) {
                 Hdf5.Failure failure = Hdf5.takeFailure();
@@ -88,7 +91,8 @@ public final class ImageInspector {
                 continue;
             }
             try (Handle object = Handle.of(id, Handle.Kind.OBJECT, "H5Oopen(" + path + ")")) {
-                if (!seen.add(H5Objects.address(object.id(), path))) continue;
+                // The checked address where there is one (a map lookup), else libhdf5's.
+                if (!seen.add(address >= 0 ? address : H5Objects.address(object.id(), path))) continue;
                 int type = H5Iget_type(object.id());
                 if (type == H5I_GROUP()) {
                     walk(file, object.id(), path + "/", found, seen, arena);

@@ -35,7 +35,6 @@ public final class ImageWriter {
     private static final long CORE_INCREMENT = 4096;
     /** Filters without explicit chunks get chunks of about this many bytes. */
     private static final long AUTO_CHUNK_BYTES = 1 << 20;
-    private static final AtomicLong FILE_NAMES = new AtomicLong();
     /** Templates made through libhdf5 so far: tests use it to prove a path made none. */
     static final AtomicLong TEMPLATES_MADE = new AtomicLong();
 
@@ -183,7 +182,7 @@ public final class ImageWriter {
                 Hdf5.check(H5Pset_alloc_time(dcpl.id(), H5D_ALLOC_TIME_EARLY()), "H5Pset_alloc_time");
             }
             // Unique among open files: the core driver treats two open files of one name as the same file.
-            long fileId = H5Fcreate(arena.allocateFrom("h5image-" + FILE_NAMES.incrementAndGet()), H5F_ACC_TRUNC(), fcpl.id(), fapl.id());
+            long fileId = H5Fcreate(arena.allocateFrom(NativeFile.uniqueName("h5image-")), H5F_ACC_TRUNC(), fcpl.id(), fapl.id());
             if (fileId < 0) throw failure("H5Fcreate(in-memory image)", memory);
             Handle file = Handle.of(fileId, Handle.Kind.FILE, "H5Fcreate(in-memory image)");
             long offset = -1;

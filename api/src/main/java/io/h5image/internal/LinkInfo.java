@@ -7,7 +7,6 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.SymbolLookup;
 import java.lang.foreign.ValueLayout;
 import java.lang.invoke.MethodHandle;
-import java.nio.ByteOrder;
 
 import static io.h5image.bindings.hdf5_h.*;
 
@@ -21,8 +20,11 @@ import static io.h5image.bindings.hdf5_h.*;
 final class LinkInfo {
     private LinkInfo() {}
 
-    /** {@code type} is libhdf5's link type; {@code address} is relative to the base address, or -1 unless hard. */
-    record Link(int type, long address) {
+    /**
+     * {@code type} is libhdf5's link type; {@code address} is relative to the base address, or -1
+     * unless hard; {@code valueSize} is the size of a soft link's target path, else 0.
+     */
+    record Link(int type, long address, long valueSize) {
         boolean hard() {
             return type == H5L_TYPE_HARD();
         }
@@ -50,33 +52,30 @@ final class LinkInfo {
 
     /** The link {@code name} relative to {@code location}; null if libhdf5 failed (its failure is left on the error stack). */
     static Link of(long location, String name, long linkAccess, int offsetSize, Arena arena) {
-        MemorySegment info = arena.allocate(INFO_SIZE, 8);
-        int status;
-        try {
-            status = (int) Handle.GET_INFO.invokeExact(location, arena.allocateFrom(name), info, linkAccess);
-        } catch (Throwable e) {
-            throw new IllegalStateException("H5Lget_info('" + name + "') failed in the downcall", e);
-        }
-        if (status < 0) return null;
+        MemorySegment info = info(location, arena.allocateFrom(name), linkAccess, arena);
+        if (info == null) return null;
         int type = info.get(ValueLayout.JAVA_INT, 0);
-        long address = type == H5L_TYPE_HARD() ? Superblock.address(info, ADDRESS_AT, offsetSize) : -1;
-        return new Link(type, address);
+        boolean hard = type == H5L_TYPE_HARD();
+        // For a soft link, the size of its value sits where a hard link's address does.
+        return new Link(type, hard ? Superblock.address(info, ADDRESS_AT, offsetSize) : -1,
+                type == H5L_TYPE_SOFT() ? info.get(ValueLayout.JAVA_LONG, ADDRESS_AT) : 0);
     }
 
-    /** The target path of the soft link {@code name}; null if libhdf5 failed. */
-    static String softTarget(long location, String name, long linkAccess, Arena arena) {
-        MemorySegment cName = arena.allocateFrom(name);
-        MemorySegment info = arena.allocate(INFO_SIZE, 8);
-        // H5Lget_info reports the value's size at the same offset as the address.
-        try {
-            if ((int) Handle.GET_INFO.invokeExact(location, cName, info, linkAccess) < 0) return null;
-        } catch (Throwable e) {
-            throw new IllegalStateException("H5Lget_info('" + name + "') failed in the downcall", e);
-        }
-        long size = info.get(ValueLayout.JAVA_LONG.withOrder(ByteOrder.nativeOrder()), ADDRESS_AT);
+    /** The target path of {@code link}, the soft link {@code name}; null if libhdf5 failed. */
+    static String softTarget(long location, String name, Link link, long linkAccess, Arena arena) {
+        long size = link.valueSize();
         if (size <= 0 || size > 1 << 20) return null;
         MemorySegment value = arena.allocate(size + 1);
-        if (H5Lget_val(location, cName, value, size + 1, linkAccess) < 0) return null;
+        if (H5Lget_val(location, arena.allocateFrom(name), value, size + 1, linkAccess) < 0) return null;
         return value.getString(0);
+    }
+
+    private static MemorySegment info(long location, MemorySegment name, long linkAccess, Arena arena) {
+        MemorySegment info = arena.allocate(INFO_SIZE, 8);
+        try {
+            return (int) Handle.GET_INFO.invokeExact(location, name, info, linkAccess) < 0 ? null : info;
+        } catch (Throwable e) {
+            throw new IllegalStateException("H5Lget_info('" + name.getString(0) + "') failed in the downcall", e);
+        }
     }
 }

@@ -2,7 +2,6 @@ package io.h5image.internal;
 
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
-import java.nio.ByteOrder;
 
 /**
  * The checksum of HDF5's metadata: Bob Jenkins' lookup3 {@code hashlittle} with an initial value
@@ -12,8 +11,6 @@ import java.nio.ByteOrder;
 final class Lookup3 {
     private Lookup3() {}
 
-    private static final ValueLayout.OfInt LE_INT = ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
-
     /** The checksum of {@code length} bytes of {@code data} at {@code offset}. */
     static int hash(MemorySegment data, long offset, long length) {
         int a = 0xdeadbeef + (int) length;
@@ -22,9 +19,9 @@ final class Lookup3 {
         long at = offset;
         long left = length;
         while (left > 12) {
-            a += data.get(LE_INT, at);
-            b += data.get(LE_INT, at + 4);
-            c += data.get(LE_INT, at + 8);
+            a += data.get(LittleEndian.INT, at);
+            b += data.get(LittleEndian.INT, at + 4);
+            c += data.get(LittleEndian.INT, at + 8);
             // mix(a, b, c)
             a -= c; a ^= Integer.rotateLeft(c, 4); c += b;
             b -= a; b ^= Integer.rotateLeft(a, 6); a += c;
@@ -37,11 +34,12 @@ final class Lookup3 {
         }
         if (left == 0) return c;
         // The last 1..12 bytes, little-endian, into a, b, c in that order.
-        int[] tail = new int[3];
-        for (int i = 0; i < left; i++) tail[i >> 2] |= (data.get(ValueLayout.JAVA_BYTE, at + i) & 0xff) << ((i & 3) * 8);
-        a += tail[0];
-        b += tail[1];
-        c += tail[2];
+        for (int i = 0; i < left; i++) {
+            int value = (data.get(ValueLayout.JAVA_BYTE, at + i) & 0xff) << ((i & 3) * 8);
+            if (i < 4) a += value;
+            else if (i < 8) b += value;
+            else c += value;
+        }
         // final(a, b, c)
         c ^= b; c -= Integer.rotateLeft(b, 14);
         a ^= c; a -= Integer.rotateLeft(c, 11);
@@ -55,6 +53,6 @@ final class Lookup3 {
 
     /** Whether the 4 bytes after {@code length} bytes at {@code offset} are their checksum. */
     static boolean matches(MemorySegment data, long offset, long length) {
-        return data.get(LE_INT, offset + length) == hash(data, offset, length);
+        return data.get(LittleEndian.INT, offset + length) == hash(data, offset, length);
     }
 }

@@ -35,8 +35,17 @@ public final class NativeFile implements AutoCloseable {
 
     /** The link the callback refused on this thread, for the error message. */
     private static final ThreadLocal<String> REFUSED = new ThreadLocal<>();
-    /** The core driver treats two open files of one name as the same file: every file gets its own. */
+    /**
+     * The core driver treats two open files of one name as the same file (and refuses to create one
+     * whose name is open), so every in-memory file h5image makes, here or in {@link ImageWriter},
+     * takes its name from this one counter.
+     */
     private static final AtomicLong NAMES = new AtomicLong();
+
+    /** A name no other in-memory file of this process has had. */
+    static String uniqueName(String prefix) {
+        return prefix + NAMES.incrementAndGet();
+    }
     /** Images opened through libhdf5 so far: tests use it to prove a path made no libhdf5 call. */
     static final AtomicLong OPENS = new AtomicLong();
 
@@ -103,7 +112,7 @@ public final class NativeFile implements AutoCloseable {
             Hdf5.check(H5Pset_file_image_callbacks(fapl.id(), memory.callbacks(arena)), "H5Pset_file_image_callbacks");
             Hdf5.check(H5Pset_file_image(fapl.id(), readable, readable.byteSize()), "H5Pset_file_image");
             OPENS.incrementAndGet();
-            long id = H5Fopen(arena.allocateFrom("h5image-read-" + NAMES.incrementAndGet()), H5F_ACC_RDONLY(), fapl.id());
+            long id = H5Fopen(arena.allocateFrom(uniqueName("h5image-read-")), H5F_ACC_RDONLY(), fapl.id());
             if (id < 0) {
                 throw Errors.openFailure(Hdf5.takeFailure(), readable.byteSize());
             }
@@ -128,7 +137,7 @@ public final class NativeFile implements AutoCloseable {
             Hdf5.check(H5Pset_file_image_callbacks(fapl.id(), memory.callbacks(arena)), "H5Pset_file_image_callbacks");
             Formats.fileAccess(fapl.id());
             Formats.fileCreate(fcpl.id());
-            long id = H5Fcreate(arena.allocateFrom("h5image-" + NAMES.incrementAndGet()), H5F_ACC_TRUNC(), fcpl.id(), fapl.id());
+            long id = H5Fcreate(arena.allocateFrom(uniqueName("h5image-")), H5F_ACC_TRUNC(), fcpl.id(), fapl.id());
             fileHandle = Handle.of(id, Handle.Kind.FILE, "H5Fcreate(in-memory file)");
             return new NativeFile(fileHandle, memory, null, null, null, true, null, what);
         } catch (RuntimeException e) {
@@ -225,6 +234,11 @@ public final class NativeFile implements AutoCloseable {
     /** The size of the image libhdf5 reads, for bounds checks; -1 for a file being written. */
     long imageSize() {
         return writable ? -1 : viewSource.byteSize();
+    }
+
+    /** The most bytes one decoded value of this file may take ({@link ImageReader#decodeLimit}); a file being written has no image to scale from. */
+    long decodeLimit() {
+        return ImageReader.decodeLimit(writable ? Long.MAX_VALUE / 2048 : imageSize());
     }
 
     CoreDriverMemory memory() {

@@ -4,7 +4,7 @@ import io.h5image.InvalidImageException;
 
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
-import java.nio.ByteOrder;
+import java.util.ArrayDeque;
 import java.util.HashMap;
 import java.util.Map;
 
@@ -86,29 +86,41 @@ final class ObjectHeaders {
     }
 
     private static final int OHDR = 0x5244484f; // "OHDR", little-endian
-    private static final ValueLayout.OfInt LE_INT = ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
+    private static final int OCHK = 0x4b48434f; // "OCHK", little-endian
+    private static final int CONTINUATION = 0x10;
+    /** At most this many chunks per header: a corrupt continuation chain cannot loop or run on. */
+    private static final int MAX_CHUNKS = 4096;
 
-    /**
-     * Checks the first chunk of the object header at absolute {@code address} of {@code image}, if
-     * it is a version 2 header: its extent must lie inside the image and its checksum must match.
-     */
-    static void verify(MemorySegment image, long address, String what) {
+    /** The first chunk of a version 2 header: where its messages start and end, and whether they carry a creation order. */
+    private record FirstChunk(long messages, long end, boolean creationOrder) {}
+
+    /** The first chunk of the version 2 header at {@code address}, its prefix checked against the image; null for any other header. */
+    private static FirstChunk firstChunk(MemorySegment image, long address, String what) {
         long size = image.byteSize();
         if (address < 0 || address > size - 16) {
             throw new InvalidImageException("the object header of " + what + " would be at " + address + ", outside the "
                     + size + "-byte image: the image is corrupt");
         }
-        if (image.get(LE_INT, address) != OHDR || image.get(ValueLayout.JAVA_BYTE, address + 4) != 2) return;
+        if (image.get(LittleEndian.INT, address) != OHDR || image.get(ValueLayout.JAVA_BYTE, address + 4) != 2) return null;
         int flags = image.get(ValueLayout.JAVA_BYTE, address + 5);
         long at = address + 6;
         if ((flags & 0x20) != 0) at += 16; // access, modification, change and birth times
         if ((flags & 0x10) != 0) at += 4;  // attribute storage phase change values
         int width = 1 << (flags & 3);
         if (at + width > size) throw truncated(what, address, size);
-        long chunk = unsigned(image, at, width);
-        long covered = at + width - address + chunk;
-        if (chunk < 0 || covered < 0 || address + covered > size - 4) throw truncated(what, address, size);
-        if (!Lookup3.matches(image, address, covered)) {
+        long chunk = LittleEndian.unsigned(image, at, width);
+        long messages = at + width;
+        if (chunk < 0 || chunk > size - 4 - messages) throw truncated(what, address, size);
+        return new FirstChunk(messages, messages + chunk, (flags & 0x04) != 0);
+    }
+
+    /**
+     * Checks the first chunk of the object header at absolute {@code address} of {@code image}, if
+     * it is a version 2 header: its extent must lie inside the image and its checksum must match.
+     */
+    static void verify(MemorySegment image, long address, String what) {
+        FirstChunk first = firstChunk(image, address, what);
+        if (first != null && !Lookup3.matches(image, address, first.end() - address)) {
             throw new InvalidImageException("the object header of " + what + " at " + address
                     + " fails its checksum: the image is corrupt");
         }
@@ -120,72 +132,51 @@ final class ObjectHeaders {
         boolean visit(int type, long at, long size);
     }
 
-    /** At most this many chunks per header: a corrupt continuation chain cannot loop or run on. */
-    private static final int MAX_CHUNKS = 4096;
-    private static final int CONTINUATION = 0x10;
-    private static final int OCHK = 0x4b48434f; // "OCHK", little-endian
-
     /**
-     * Visits the messages of the object header at absolute {@code address} (version 1 or 2), in
-     * every chunk, following continuation messages. Every extent is checked against the image, and
-     * each version 2 continuation chunk against its checksum; the first chunk must have been
-     * {@link #verify verified}. Returns false for a header of a version it does not know.
+     * Visits the messages of the object header at {@code address} (relative, as libhdf5 reports it;
+     * version 1 or 2), in every chunk, following continuation messages. Every extent is checked
+     * against the image, and each version 2 continuation chunk against its checksum; the first chunk
+     * must have been {@link #verify verified}. Returns false for a header of a version it does not know.
      */
-    static boolean messages(MemorySegment image, long address, int offsetSize, int lengthSize, long base, String what,
-                            MessageVisitor visitor) {
+    static boolean messages(Checker checker, long address, String what, MessageVisitor visitor) {
+        MemorySegment image = checker.image();
+        Superblock.Addresses addresses = checker.addresses();
+        long base = addresses.base();
+        long at0 = base + address;
         long size = image.byteSize();
-        if (address < 0 || address > size - 16) throw truncated(what, address, size);
-        boolean v2 = image.get(LE_INT, address) == OHDR;
-        long start;
-        long end;
-        boolean creationOrder = false;
-        if (v2) {
-            if (image.get(ValueLayout.JAVA_BYTE, address + 4) != 2) return false;
-            int flags = image.get(ValueLayout.JAVA_BYTE, address + 5);
-            creationOrder = (flags & 0x04) != 0;
-            long at = address + 6 + ((flags & 0x20) != 0 ? 16 : 0) + ((flags & 0x10) != 0 ? 4 : 0);
-            int width = 1 << (flags & 3);
-            if (at + width > size) throw truncated(what, address, size);
-            start = at + width;
-            end = start + unsigned(image, at, width);
-        } else {
-            if (image.get(ValueLayout.JAVA_BYTE, address) != 1) return false;
-            start = address + 16;
-            end = start + Integer.toUnsignedLong(image.get(LE_INT, address + 8));
-        }
-        java.util.ArrayDeque<long[]> chunks = new java.util.ArrayDeque<>();
-        chunks.add(new long[] {start, end});
+        FirstChunk first = firstChunk(image, at0, what);
+        boolean v2 = first != null;
+        if (!v2 && image.get(ValueLayout.JAVA_BYTE, at0) != 1) return false;
+        ArrayDeque<long[]> chunks = new ArrayDeque<>();
+        chunks.add(v2 ? new long[] {first.messages(), first.end()}
+                : new long[] {at0 + 16, at0 + 16 + Integer.toUnsignedLong(image.get(LittleEndian.INT, at0 + 8))});
+        int headerSize = v2 ? 4 + (first.creationOrder() ? 2 : 0) : 8;
         int seen = 0;
         while (!chunks.isEmpty()) {
-            if (++seen > MAX_CHUNKS) throw corrupt(what, address, "has more than " + MAX_CHUNKS + " chunks");
+            if (++seen > MAX_CHUNKS) throw corrupt(what, at0, "has more than " + MAX_CHUNKS + " chunks");
             long[] chunk = chunks.poll();
             long at = chunk[0];
             long stop = chunk[1];
-            if (at < 0 || stop < at || stop > size) throw truncated(what, address, size);
-            int headerSize = v2 ? 4 + (creationOrder ? 2 : 0) : 8;
+            if (at < 0 || stop < at || stop > size) throw truncated(what, at0, size);
             while (stop - at >= headerSize) {
-                int type;
-                long body;
-                if (v2) {
-                    type = image.get(ValueLayout.JAVA_BYTE, at) & 0xff;
-                    body = image.get(ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN), at + 1) & 0xffffL;
-                } else {
-                    type = image.get(ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN), at) & 0xffff;
-                    body = image.get(ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN), at + 2) & 0xffffL;
-                }
+                // v2: type (1), size (2), flags (1)[, creation order (2)]; v1: type (2), size (2), flags (1), reserved (3).
+                int type = (int) LittleEndian.unsigned(image, at, v2 ? 1 : 2);
+                long body = LittleEndian.unsigned(image, at + (v2 ? 1 : 2), 2);
                 long bodyAt = at + headerSize;
-                if (bodyAt + body > stop) throw corrupt(what, address, "has a message running past its chunk");
+                if (bodyAt + body > stop) throw corrupt(what, at0, "has a message running past its chunk");
                 if (type == CONTINUATION) {
-                    if (body < offsetSize + lengthSize) throw corrupt(what, address, "has a short continuation message");
-                    long next = Superblock.address(image, bodyAt, offsetSize);
-                    long length = Superblock.address(image, bodyAt + offsetSize, lengthSize);
+                    if (body < addresses.offsetSize() + addresses.lengthSize()) throw corrupt(what, at0, "has a short continuation message");
+                    long next = Superblock.address(image, bodyAt, addresses.offsetSize());
+                    long length = Superblock.address(image, bodyAt + addresses.offsetSize(), addresses.lengthSize());
                     if (next < 0 || length < 0 || next > size - base || length > size - base - next) {
-                        throw corrupt(what, address, "continues outside the image");
+                        throw corrupt(what, at0, "continues outside the image");
                     }
                     long chunkAt = base + next;
                     if (v2) {
-                        if (length < 8 || image.get(LE_INT, chunkAt) != OCHK) throw corrupt(what, address, "continues into a chunk with no OCHK signature");
-                        if (!Lookup3.matches(image, chunkAt, length - 4)) throw corrupt(what, address, "has a continuation chunk that fails its checksum");
+                        if (length < 8 || image.get(LittleEndian.INT, chunkAt) != OCHK) {
+                            throw corrupt(what, at0, "continues into a chunk with no OCHK signature");
+                        }
+                        if (!Lookup3.matches(image, chunkAt, length - 4)) throw corrupt(what, at0, "has a continuation chunk that fails its checksum");
                         chunks.add(new long[] {chunkAt + 4, chunkAt + length - 4});
                     } else {
                         chunks.add(new long[] {chunkAt, chunkAt + length});
@@ -201,16 +192,6 @@ final class ObjectHeaders {
 
     private static InvalidImageException corrupt(String what, long address, String why) {
         return new InvalidImageException("the object header of " + what + " at " + address + " " + why + ": the image is corrupt");
-    }
-
-    /** A little-endian unsigned field of 1, 2, 4 or 8 bytes (8 may come out negative: callers check). */
-    static long unsigned(MemorySegment image, long at, int width) {
-        return switch (width) {
-            case 1 -> image.get(ValueLayout.JAVA_BYTE, at) & 0xffL;
-            case 2 -> image.get(ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN), at) & 0xffffL;
-            case 4 -> Integer.toUnsignedLong(image.get(LE_INT, at));
-            default -> image.get(ValueLayout.JAVA_LONG_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN), at);
-        };
     }
 
     private static InvalidImageException truncated(String what, long address, long size) {

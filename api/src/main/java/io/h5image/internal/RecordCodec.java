@@ -139,7 +139,11 @@ final class RecordCodec {
         @Override
         Object read(MemorySegment in, long base) {
             Object array = Array.newInstance(kind, length);
-            for (int i = 0; i < length; i++) Array.set(array, i, get(in, base + offset + i * width(kind), kind));
+            if (kind == boolean.class) {
+                for (int i = 0; i < length; i++) Array.setBoolean(array, i, in.get(ValueLayout.JAVA_BYTE, base + offset + i) != 0);
+            } else {
+                MemorySegment.copy(in, RecordRows.Stores.layout(kind), base + offset, array, 0, length);
+            }
             return array;
         }
     }
@@ -159,6 +163,8 @@ final class RecordCodec {
     private final List<Field> fields;
     private final MethodHandle constructor;
     private final long size;
+    /** The packed compound type, made once: it keys the row writers on every write. */
+    private final H5Type.CompoundType type;
 
     private RecordCodec(Class<?> recordType, List<Field> fields, MethodHandle constructor) {
         this.recordType = recordType;
@@ -169,6 +175,9 @@ final class RecordCodec {
         long total = 0;
         for (Field f : fields) total += f.size();
         this.size = total;
+        List<H5Type.CompoundType.Member> members = new ArrayList<>(fields.size());
+        for (Field f : fields) members.add(new H5Type.CompoundType.Member(f.name, f.offset, f.type()));
+        this.type = new H5Type.CompoundType(size, members);
     }
 
     /** For writing: array lengths come from {@code sample}, the first record. */
@@ -286,9 +295,7 @@ final class RecordCodec {
 
     /** The packed compound type, native byte order, members in declaration order. */
     H5Type.CompoundType type() {
-        List<H5Type.CompoundType.Member> members = new ArrayList<>(fields.size());
-        for (Field f : fields) members.add(new H5Type.CompoundType.Member(f.name, f.offset, f.type()));
-        return new H5Type.CompoundType(size, members);
+        return type;
     }
 
     /**

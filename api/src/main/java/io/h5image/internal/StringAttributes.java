@@ -33,28 +33,26 @@ final class StringAttributes {
     static String[] read(ObjectHeaders.Checker checker, long header, String name, long limit, String where) {
         MemorySegment image = checker.image();
         Superblock.Addresses addresses = checker.addresses();
-        int lengthSize = Superblock.lengthSize(image);
         byte[] wanted = name.getBytes(StandardCharsets.UTF_8);
         String[][] found = new String[1][];
-        ObjectHeaders.messages(image, addresses.base() + header, addresses.offsetSize(), lengthSize, addresses.base(), where,
-                (type, at, size) -> {
-                    if (type != ATTRIBUTE) return true;
-                    found[0] = decode(checker.heap(), image, at, size, wanted, addresses.offsetSize(), lengthSize, limit, where);
-                    return found[0] == null;
-                });
+        ObjectHeaders.messages(checker, header, where, (type, at, size) -> {
+            if (type != ATTRIBUTE) return true;
+            found[0] = decode(checker.heap(), image, at, size, wanted, addresses.lengthSize(), limit, where);
+            return found[0] == null;
+        });
         return found[0] == LEAVE_TO_LIBHDF5 ? null : found[0];
     }
 
     /** The strings of one attribute message if it is the one named {@code wanted}; null if it is another. */
-    private static String[] decode(GlobalHeap heap, MemorySegment image, long at, long size, byte[] wanted, int offsetSize, int lengthSize,
+    private static String[] decode(GlobalHeap heap, MemorySegment image, long at, long size, byte[] wanted, int lengthSize,
                                    long limit, String where) {
         if (size < 8) throw corrupt(where, "an attribute message of " + size + " bytes");
         int version = image.get(ValueLayout.JAVA_BYTE, at);
         if (version < 1 || version > 3) return LEAVE_TO_LIBHDF5;
         int flags = version == 1 ? 0 : image.get(ValueLayout.JAVA_BYTE, at + 1);
-        long nameSize = ObjectHeaders.unsigned(image, at + 2, 2);
-        long typeSize = ObjectHeaders.unsigned(image, at + 4, 2);
-        long spaceSize = ObjectHeaders.unsigned(image, at + 6, 2);
+        long nameSize = LittleEndian.unsigned(image, at + 2, 2);
+        long typeSize = LittleEndian.unsigned(image, at + 4, 2);
+        long spaceSize = LittleEndian.unsigned(image, at + 6, 2);
         long p = at + (version == 3 ? 9 : 8);
         long end = at + size;
         if (nameSize < 1 || p + nameSize > end) throw corrupt(where, "an attribute name running past its message");
@@ -75,7 +73,7 @@ final class StringAttributes {
         Charset charset = (image.get(ValueLayout.JAVA_BYTE, typeAt + 2) & 0x0f) == 1 ? StandardCharsets.UTF_8 : StandardCharsets.US_ASCII;
         long count = count(image, spaceAt, spaceSize, lengthSize, where);
         if (count < 0) return LEAVE_TO_LIBHDF5;
-        long reference = 4 + offsetSize + 4;
+        long reference = heap.referenceSize();
         if (count > (end - p) / reference) throw corrupt(where, count + " strings in " + (end - p) + " bytes of data");
         if (count > Integer.MAX_VALUE - 8) throw corrupt(where, count + " strings, more than a Java array holds");
         return heap.strings(p, count, charset, limit, where);
@@ -99,7 +97,7 @@ final class StringAttributes {
         if (rank > 32 || dims + (long) rank * lengthSize > at + size) throw corrupt(where, "a dataspace of rank " + rank + " running past its message");
         long count = 1;
         for (int i = 0; i < rank; i++) {
-            long d = ObjectHeaders.unsigned(image, dims + (long) i * lengthSize, lengthSize);
+            long d = LittleEndian.unsigned(image, dims + (long) i * lengthSize, lengthSize);
             if (d < 0 || d != 0 && count > Long.MAX_VALUE / d) throw corrupt(where, "a dataspace with more elements than a long holds");
             count *= d;
         }

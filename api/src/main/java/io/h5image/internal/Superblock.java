@@ -12,12 +12,10 @@ final class Superblock {
     /** "\211HDF\r\n\032\n" */
     static final long SIGNATURE = 0x0a1a0a0d46444889L;
 
-    private static final ValueLayout.OfLong LE_LONG = ValueLayout.JAVA_LONG_UNALIGNED.withOrder(java.nio.ByteOrder.LITTLE_ENDIAN);
-
     /** Where the signature is, HDF5 also looks after a user block: 0, 512, 1024, 2048, ...; -1 if nowhere. */
     static long find(MemorySegment image) {
         for (long at = 0; at + 8 <= image.byteSize(); at = at == 0 ? 512 : at * 2) {
-            if (image.get(LE_LONG, at) == SIGNATURE) return at;
+            if (image.get(LittleEndian.LONG, at) == SIGNATURE) return at;
         }
         return -1;
     }
@@ -55,8 +53,8 @@ final class Superblock {
         return size;
     }
 
-    /** The address fields h5image checks metadata from: all absolute (the base address added), -1 where undefined. */
-    record Addresses(long base, int offsetSize, long rootObjectHeader, long extensionObjectHeader) {}
+    /** The fields h5image checks metadata with: sizes of addresses and lengths, and addresses made absolute (the base added), -1 where undefined. */
+    record Addresses(long base, int offsetSize, int lengthSize, long rootObjectHeader, long extensionObjectHeader) {}
 
     /**
      * The base address, the root group's object header and the superblock extension's (versions 2
@@ -69,7 +67,8 @@ final class Superblock {
         if (at < 0 || at + 16 > image.byteSize()) return null;
         int version = image.get(ValueLayout.JAVA_BYTE, at + 8);
         int offsetSize = image.get(ValueLayout.JAVA_BYTE, at + (version <= 1 ? 13 : 9));
-        if (version < 0 || version > 3 || offsetSize != 4 && offsetSize != 8) return null;
+        int lengthSize = image.get(ValueLayout.JAVA_BYTE, at + (version <= 1 ? 14 : 10));
+        if (version < 0 || version > 3 || offsetSize != 4 && offsetSize != 8 || lengthSize != 4 && lengthSize != 8) return null;
         long fields = version >= 2 ? at + 12 : at + 24 + (version == 1 ? 4 : 0);
         // v2/3: base, extension, end of file, root object header. v0/1: base, free space, end of file,
         // driver info, then the root's symbol table entry: link name offset, object header.
@@ -81,13 +80,12 @@ final class Superblock {
         if (base < 0) base = 0;
         long root = address(image, fields + (long) rootField * offsetSize, offsetSize);
         long extension = version >= 2 ? address(image, fields + offsetSize, offsetSize) : -1;
-        return new Addresses(base, offsetSize, root < 0 ? -1 : base + root, extension < 0 ? -1 : base + extension);
+        return new Addresses(base, offsetSize, lengthSize, root < 0 ? -1 : base + root, extension < 0 ? -1 : base + extension);
     }
 
     /** A little-endian address of {@code size} bytes; -1 for "undefined" (all bits set) or one past any image. */
     static long address(MemorySegment image, long at, int size) {
-        long value = size == 8 ? image.get(LE_LONG, at)
-                : Integer.toUnsignedLong(image.get(ValueLayout.JAVA_INT_UNALIGNED.withOrder(java.nio.ByteOrder.LITTLE_ENDIAN), at));
+        long value = LittleEndian.unsigned(image, at, size);
         boolean undefined = size == 8 ? value == -1 : value == 0xffffffffL;
         return undefined || value < 0 ? -1 : value;
     }
@@ -100,10 +98,10 @@ final class Superblock {
     static long endOfFile(MemorySegment image) {
         int version = image.get(ValueLayout.JAVA_BYTE, 8);
         int offsetSize = image.get(ValueLayout.JAVA_BYTE, 9);
-        if (image.get(LE_LONG, 0) != SIGNATURE || (version != 2 && version != 3) || offsetSize != 8) {
+        if (image.get(LittleEndian.LONG, 0) != SIGNATURE || (version != 2 && version != 3) || offsetSize != 8) {
             throw new InvalidImageException("libhdf5 wrote a superblock h5image cannot read (version " + version
                     + ", offset size " + offsetSize + ")");
         }
-        return image.get(LE_LONG, 28);
+        return image.get(LittleEndian.LONG, 28);
     }
 }

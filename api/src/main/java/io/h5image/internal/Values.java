@@ -22,11 +22,11 @@ final class Values {
     private Values() {}
 
     /**
-     * What to store for a value: its type in the file and in memory, its dataspace, and how to
-     * write its {@code byteSize} bytes in memory form. The bytes are written where they will stay
-     * (a dataset's place in the file, an attribute's buffer), not staged first.
+     * What to store for a value: its type (the same in the file and in memory: h5image stores values
+     * as Java holds them), its dataspace, and how to write its {@code byteSize} bytes. The bytes are
+     * written where they will stay (a dataset's place in the file, an attribute's buffer), not staged first.
      */
-    record Encoded(Handle fileType, Handle memoryType, Handle space, long byteSize, boolean variableLength, Bytes bytes)
+    record Encoded(Handle type, Handle space, long byteSize, boolean variableLength, Bytes bytes)
             implements AutoCloseable {
 
         /** Writes the value's bytes at {@code at} of {@code out}; records may be rejected here, one by one. */
@@ -43,8 +43,8 @@ final class Values {
 
         @Override
         public void close() {
-            try (Handle f = fileType; Handle m = memoryType; Handle s = space) {
-                // closes all three, whatever fails
+            try (Handle t = type; Handle s = space) {
+                // closes both, whatever fails
             }
         }
     }
@@ -66,15 +66,16 @@ final class Values {
             return records(first.getClass(), list, new long[] {list.size()}, arena);
         }
         Payload payload = JavaArrays.of(value);
-        Handle fileType = TypeMap.create(payload.dtype(), payload.order());
-        Handle memoryType = null;
+        return encoded(TypeMap.create(payload.dtype(), payload.order()), payload.shape(), payload.byteSize(), false,
+                (out, at) -> payload.copyTo(out, at, payload.order()), arena);
+    }
+
+    /** The encoding of a value of {@code type} (which it now owns, closed on failure) and {@code shape}. */
+    private static Encoded encoded(Handle type, long[] shape, long byteSize, boolean variableLength, Encoded.Bytes bytes, Arena arena) {
         try {
-            memoryType = TypeMap.create(payload.dtype(), payload.order());
-            return new Encoded(fileType, memoryType, ImageWriter.dataspace(payload.shape(), arena), payload.byteSize(), false,
-                    (out, at) -> payload.copyTo(out, at, payload.order()));
+            return new Encoded(type, ImageWriter.dataspace(shape, arena), byteSize, variableLength, bytes);
         } catch (RuntimeException e) {
-            fileType.close();
-            if (memoryType != null) memoryType.close();
+            type.close();
             throw e;
         }
     }
@@ -83,33 +84,13 @@ final class Values {
     private static Encoded records(Class<?> type, List<?> records, long[] shape, Arena arena) {
         RecordCodec codec = RecordCodec.forWriting(type, records.isEmpty() ? null : records.getFirst());
         long bytes = Math.multiplyExact(codec.size(), (long) records.size());
-        Handle fileType = Types.create(codec.type());
-        Handle memoryType = null;
-        try {
-            memoryType = Types.create(codec.type());
-            return new Encoded(fileType, memoryType, ImageWriter.dataspace(shape, arena), bytes, false,
-                    (out, at) -> codec.encode(records, out, at));
-        } catch (RuntimeException e) {
-            fileType.close();
-            if (memoryType != null) memoryType.close();
-            throw e;
-        }
+        return encoded(Types.create(codec.type()), shape, bytes, false, (out, at) -> codec.encode(records, out, at), arena);
     }
 
     private static Encoded strings(String[] values, long[] shape, Arena arena) {
         MemorySegment pointers = Strings.pointers(values, arena);
-        Handle fileType = Strings.variableUtf8();
-        Handle memoryType = null;
-        try {
-            memoryType = Strings.variableUtf8();
-            long bytes = values.length * ValueLayout.ADDRESS.byteSize();
-            return new Encoded(fileType, memoryType, ImageWriter.dataspace(shape, arena), bytes, true,
-                    (out, at) -> MemorySegment.copy(pointers, 0, out, at, bytes));
-        } catch (RuntimeException e) {
-            fileType.close();
-            if (memoryType != null) memoryType.close();
-            throw e;
-        }
+        long bytes = values.length * ValueLayout.ADDRESS.byteSize();
+        return encoded(Strings.variableUtf8(), shape, bytes, true, (out, at) -> MemorySegment.copy(pointers, 0, out, at, bytes), arena);
     }
 
     /** The number of elements of a simple or scalar dataspace. */
