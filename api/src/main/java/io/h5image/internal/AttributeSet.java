@@ -51,28 +51,40 @@ final class AttributeSet implements Attributes {
 
     @Override
     public Object get(String name) {
-        return read(name, (f, header, attribute, type, space, where) -> {
-            if (header >= 0 && Strings.isString(type)
-                    && Hdf5.check(H5Tis_variable_str(type), "H5Tis_variable_str(" + where + ")") > 0) {
-                // From bytes: in Java, away from libhdf5's global heap code (see StringAttributes).
-                String[] strings = StringAttributes.read(f.checker(), header, name, f.decodeLimit(), where);
-                if (strings != null) {
-                    try (Arena arena = Arena.ofConfined()) {
-                        return ImageReader.shape(space, where, arena).length == 0 && strings.length == 1 ? strings[0] : strings;
-                    }
-                }
+        Objects.requireNonNull(name, "name");
+        Object java = file.call(f -> {
+            // From bytes: read in Java where the type allows (AttributeValues), away from libhdf5.
+            try (Arena arena = Arena.ofConfined()) {
+                ObjectIndex.Attribute found = attribute(f, name, arena);
+                return found == null ? null : AttributeValues.read(f.checker(), found, f.decodeLimit(), where(name));
             }
-            return Values.decode(type, space, where, f.decodeLimit(),
-                    (memoryType, buffer) -> Hdf5.check(H5Aread(attribute, memoryType, buffer), "H5Aread(" + where + ")"));
         });
+        if (java != null) return java;
+        return read(name, (f, attribute, type, space, where) -> Values.decode(type, space, where, f.decodeLimit(),
+                (memoryType, buffer) -> Hdf5.check(H5Aread(attribute, memoryType, buffer), "H5Aread(" + where + ")")));
+    }
+
+    private String where(String name) {
+        return "attribute '" + name + "' of '" + path + "'";
     }
 
     /**
-     * What to do with an open attribute: its object's checked header address (-1 unless the file
-     * came from bytes), its identifier, type, dataspace, and a name for messages.
+     * Attribute {@code name} as Java read it from the object; null where the file needs no check or
+     * Java does not read the object's attributes. A {@link NotFoundException} where Java read them
+     * all and there is no such attribute.
      */
+    private ObjectIndex.Attribute attribute(NativeFile f, String name, Arena arena) {
+        ObjectIndex index = H5Objects.index(f, path, arena);
+        if (index == null || index.attributes() == null) return null;
+        for (ObjectIndex.Attribute attribute : index.attributes()) {
+            if (attribute.name().equals(name)) return attribute;
+        }
+        throw new NotFoundException(path, "'" + path + "' in " + f.description() + " has no attribute '" + name + "'");
+    }
+
+    /** What to do with an open attribute: its identifier, type, dataspace, and a name for messages. */
     private interface Reading<T> {
-        T apply(NativeFile f, long header, long attribute, long type, long space, String where);
+        T apply(NativeFile f, long attribute, long type, long space, String where);
     }
 
     /** Opens attribute {@code name} (a {@link NotFoundException} if there is none) and hands it to {@code reading}. */
@@ -80,17 +92,18 @@ final class AttributeSet implements Attributes {
         Objects.requireNonNull(name, "name");
         return file.call(f -> {
             try (Arena arena = Arena.ofConfined()) {
-                long header = H5Objects.verifyPath(f, path, arena);
+                // From bytes: the object's attributes are read and checked in Java before libhdf5 looks one up.
+                ObjectIndex.Attribute found = attribute(f, name, arena);
                 try (Handle object = openChecked(f, arena)) {
                     MemorySegment cName = arena.allocateFrom(name);
-                    if (Hdf5.check(H5Aexists(object.id(), cName), "H5Aexists('" + name + "')") <= 0) {
+                    if (found == null && Hdf5.check(H5Aexists(object.id(), cName), "H5Aexists('" + name + "')") <= 0) {
                         throw new NotFoundException(path, "'" + path + "' in " + f.description() + " has no attribute '" + name + "'");
                     }
-                    String where = "attribute '" + name + "' of '" + path + "'";
+                    String where = where(name);
                     try (Handle attribute = Handle.of(H5Aopen(object.id(), cName, H5P_DEFAULT()), Handle.Kind.ATTRIBUTE, "H5Aopen(" + where + ")");
                          Handle type = Handle.of(H5Aget_type(attribute.id()), Handle.Kind.DATATYPE, "H5Aget_type(" + where + ")");
                          Handle space = Handle.of(H5Aget_space(attribute.id()), Handle.Kind.DATASPACE, "H5Aget_space(" + where + ")")) {
-                        return reading.apply(f, header, attribute.id(), type.id(), space.id(), where);
+                        return reading.apply(f, attribute.id(), type.id(), space.id(), where);
                     }
                 }
             }
@@ -124,18 +137,26 @@ final class AttributeSet implements Attributes {
     }
 
     private List<?> records(String name, Class<?> recordType) {
-        return read(name, (f, header, attribute, type, space, where) -> DatasetNode.records(type, space, recordType, where, f,
+        return read(name, (f, attribute, type, space, where) -> DatasetNode.records(type, space, recordType, where, f,
                 (memoryType, buffer) -> Hdf5.check(H5Aread(attribute, memoryType, buffer), "H5Aread(" + where + ")")));
     }
 
     @Override
     public io.h5image.H5Type type(String name) {
-        return read(name, (f, header, attribute, type, space, where) -> Types.describe(type, where));
+        return read(name, (f, attribute, type, space, where) -> Types.describe(type, where));
     }
 
     @Override
     public Set<String> names() {
         return file.call(f -> {
+            try (Arena arena = Arena.ofConfined()) {
+                ObjectIndex java = H5Objects.index(f, path, arena);
+                if (java != null && java.attributes() != null) {
+                    Set<String> names = new LinkedHashSet<>();
+                    for (ObjectIndex.Attribute attribute : java.attributes()) names.add(attribute.name());
+                    return Collections.unmodifiableSet(names);
+                }
+            }
             try (Arena arena = Arena.ofConfined();
                  Handle object = openObject(f)) {
                 MemorySegment info = arena.allocate(io.h5image.bindings.H5O_info1_t.layout());

@@ -74,6 +74,12 @@ final class CoreDriverMemory implements AutoCloseable {
      * fresh buffer would be: no image carries another's bytes, and identical input stays identical.
      */
     private long stale;
+    /**
+     * A region h5image writes in full itself ({@link #willOverwrite}): growth does not zero it. One
+     * dataset's data at a time; {@code promisedEnd == 0} for none.
+     */
+    private long promisedStart;
+    private long promisedEnd;
     /** Room {@link #reserve} asked for, taken at the next growth. */
     private long pendingGrowth;
     private Throwable failure;
@@ -127,6 +133,28 @@ final class CoreDriverMemory implements AutoCloseable {
         return buffer.asSlice(offset, size);
     }
 
+    /**
+     * Says that h5image itself writes every byte of {@code [offset, offset + size)} before anything
+     * reads the file, so growing over it need not zero stale bytes there first (for 1M records, a
+     * 20 MB memset saved). The caller zeroes the region itself if it cannot finish writing it.
+     */
+    void willOverwrite(long offset, long size) {
+        promisedStart = offset;
+        promisedEnd = offset + size;
+    }
+
+    /** Zeroes what of {@code [offset, offset + size)} the file holds: a promised region left unwritten. */
+    void zero(long offset, long size) {
+        long end = Math.min(offset + size, Math.min(requested, buffer.byteSize()));
+        if (offset >= 0 && end > offset) buffer.asSlice(offset, end - offset).fill((byte) 0);
+    }
+
+    /** Ends {@link #willOverwrite}: the region is written, or zeroed. */
+    void overwritten() {
+        promisedStart = 0;
+        promisedEnd = 0;
+    }
+
     /** What went wrong inside a callback, if anything (libhdf5 itself only says "can't allocate"). */
     Throwable failure() {
         return failure;
@@ -178,15 +206,21 @@ final class CoreDriverMemory implements AutoCloseable {
                 buffer = bigger;
                 stale = 0;
             }
-            if (size > requested && requested < stale) {
-                buffer.asSlice(requested, Math.min(size, stale) - requested).fill((byte) 0);
-            }
+            if (size > requested && requested < stale) zeroStale(requested, Math.min(size, stale));
             requested = Math.max(requested, size);
             return buffer;
         } catch (Throwable e) {
             failure = e;
             return MemorySegment.NULL;
         }
+    }
+
+    /** Zeroes {@code [from, to)} but for the region h5image will overwrite. */
+    private void zeroStale(long from, long to) {
+        long skipFrom = Math.max(from, Math.min(promisedStart, to));
+        long skipTo = Math.min(to, Math.max(promisedEnd, skipFrom));
+        if (skipFrom > from) buffer.asSlice(from, skipFrom - from).fill((byte) 0);
+        if (to > skipTo) buffer.asSlice(skipTo, to - skipTo).fill((byte) 0);
     }
 
     private MemorySegment copy(MemorySegment dest, MemorySegment src, long size) {

@@ -42,19 +42,30 @@ public final class DatasetNode implements Dataset {
                 f.memory().reserve(encoded.byteSize() + 64 * 1024);
                 Hdf5.check(H5Pset_alloc_time(dcpl.id(), H5D_ALLOC_TIME_EARLY()), "H5Pset_alloc_time");
             }
-            long offset;
-            try (Handle dataset = Handle.of(H5Dcreate2(f.id(), arena.allocateFrom(target), encoded.type().id(),
-                    encoded.space().id(), H5P_DEFAULT(), dcpl.id(), H5P_DEFAULT()), Handle.Kind.DATASET, "H5Dcreate2('" + target + "')")) {
-                if (!inPlace) {
-                    if (encoded.byteSize() > 0) {
-                        Hdf5.check(H5Dwrite(dataset.id(), encoded.type().id(), H5S_ALL(), H5S_ALL(), H5P_DEFAULT(),
-                                encoded.inMemory(arena)), "H5Dwrite('" + target + "')");
+            long offset = -1;
+            try {
+                try (Handle dataset = Handle.of(H5Dcreate2(f.id(), arena.allocateFrom(target), encoded.type().id(),
+                        encoded.space().id(), H5P_DEFAULT(), dcpl.id(), H5P_DEFAULT()), Handle.Kind.DATASET, "H5Dcreate2('" + target + "')")) {
+                    if (!inPlace) {
+                        if (encoded.byteSize() > 0) {
+                            Hdf5.check(H5Dwrite(dataset.id(), encoded.type().id(), H5S_ALL(), H5S_ALL(), H5P_DEFAULT(),
+                                    encoded.inMemory(arena)), "H5Dwrite('" + target + "')");
+                        }
+                        return;
                     }
-                    return;
-                }
-                offset = H5Dget_offset(dataset.id());
-                writeLastElement(dataset.id(), encoded, target, arena);
-            } // closed before the bytes go in: its sieve buffer is flushed and cannot be written over them
+                    offset = H5Dget_offset(dataset.id());
+                    // Growing over the data region need not zero stale bytes there: every byte is
+                    // encoded next. The growth comes when the dataset closes (its sieve buffer,
+                    // holding the last element, is flushed), so the promise spans the close.
+                    if (offset >= 0) f.memory().willOverwrite(offset, encoded.byteSize());
+                    writeLastElement(dataset.id(), encoded, target, arena);
+                } // closed before the bytes go in: its sieve buffer is flushed and cannot be written over them
+            } catch (RuntimeException e) {
+                if (offset >= 0) f.memory().zero(offset, encoded.byteSize());
+                throw e;
+            } finally {
+                f.memory().overwritten();
+            }
             writeInPlace(f, target, offset, encoded, arena);
         }
     }
@@ -70,6 +81,7 @@ public final class DatasetNode implements Dataset {
         try {
             encoded.bytes().into(region, 0);
         } catch (RuntimeException e) {
+            region.fill((byte) 0); // growth left it unzeroed: no stale bytes of an earlier image may stay in the file
             if (H5Ldelete(f.id(), arena.allocateFrom(target), H5P_DEFAULT()) < 0) {
                 e.addSuppressed(Hdf5.failure("H5Ldelete('" + target + "') after a rejected write"));
             }

@@ -61,7 +61,7 @@ public final class GroupNode implements Group {
     public Group group(String relative) {
         String target = Paths.resolve(path, relative);
         return file.call(f -> {
-            H5Objects.open(f, target, H5Objects.Kind.GROUP).close();
+            H5Objects.require(f, target, H5Objects.Kind.GROUP);
             return new GroupNode(f, target);
         });
     }
@@ -70,7 +70,7 @@ public final class GroupNode implements Group {
     public Dataset dataset(String relative) {
         String target = Paths.resolve(path, relative);
         return file.call(f -> {
-            H5Objects.open(f, target, H5Objects.Kind.DATASET).close();
+            H5Objects.require(f, target, H5Objects.Kind.DATASET);
             return new DatasetNode(f, target);
         });
     }
@@ -90,6 +90,13 @@ public final class GroupNode implements Group {
         return file.call(f -> {
             try (Arena arena = Arena.ofConfined();
                  Handle group = H5Objects.open(f, path, H5Objects.Kind.GROUP)) {
+                ObjectIndex java = H5Objects.index(f, path, arena);
+                if (java != null && java.links() != null) {
+                    // From bytes: read in Java, in the order libhdf5 would list them.
+                    List<String> names = new ArrayList<>(java.links().size());
+                    for (ObjectIndex.Link link : java.links()) names.add(link.name());
+                    return List.copyOf(names);
+                }
                 MemorySegment info = arena.allocate(io.h5image.bindings.H5G_info_t.layout());
                 Hdf5.check(H5Gget_info(group.id(), info), "H5Gget_info('" + path + "')");
                 long links = io.h5image.bindings.H5G_info_t.nlinks(info);

@@ -52,19 +52,47 @@ final class H5Objects {
         }
     }
 
+    /**
+     * Requires a {@code kind} at absolute {@code path}, as {@link #open} does; from bytes, where Java
+     * read the object's header, without asking libhdf5 (the open is most of a lookup's cost).
+     */
+    static void require(NativeFile file, String path, Kind kind) {
+        try (Arena arena = Arena.ofConfined()) {
+            ObjectIndex index = index(file, path, arena);
+            if (index != null && index.kind() != null) {
+                if (index.kind() != kind) {
+                    throw new NotFoundException(path, "'" + path + "' in " + file.description() + " is a " + index.kind().noun
+                            + ", not a " + kind.noun);
+                }
+                return;
+            }
+        }
+        open(file, path, kind).close();
+    }
+
     /** libhdf5 follows at most this many soft links in one path (H5L_NUM_LINKS); so does the check. */
     private static final int MAX_SOFT_LINKS = 16;
 
     /**
      * In an image opened from bytes, checks the object header of every object along absolute
-     * {@code path} ({@link ObjectHeaders}) before libhdf5 loads it: link by link, each link's target
-     * address read without loading the target, soft links followed as libhdf5 would. Where a link
-     * cannot be read for another reason, the check stops and libhdf5's own open reports it.
-     * Returns the object's address (relative, as libhdf5 reports it), or -1 where the check stopped
-     * or the file needs none (h5image created it).
+     * {@code path} ({@link ObjectHeaders}) before libhdf5 loads it, link by link, each group's links
+     * read in Java ({@link ObjectIndex}, which checks the heap and B-trees of a large group), soft
+     * links followed as libhdf5 would. Old-format groups (symbol tables) are asked through libhdf5
+     * for the link's target. Where a link cannot be followed (missing, external, or unreadable by
+     * libhdf5), the check stops and libhdf5's own open reports it. Returns the object's address
+     * (relative, as libhdf5 reports it), or -1 where the check stopped or the file needs none (h5image created it).
      */
     static long verifyPath(NativeFile file, String path, Arena arena) {
         return file.checker() == null ? -1 : verifyPath(file, path, 0, arena);
+    }
+
+    /**
+     * The links and attributes of the object at {@code path}, read and checked in Java; null where
+     * the file needs no check (h5image created it) or the path could not be followed (libhdf5 says why).
+     */
+    static ObjectIndex index(NativeFile file, String path, Arena arena) {
+        long address = verifyPath(file, path, arena);
+        return address < 0 ? null : file.checker().index(address, "'" + path + "'");
     }
 
     private static long verifyPath(NativeFile file, String path, int softLinks, Arena arena) {
@@ -76,6 +104,7 @@ final class H5Objects {
         StringBuilder prefix = new StringBuilder();
         for (String part : path.split("/")) {
             if (part.isEmpty() || part.equals(".")) continue;
+            if (address < 0) return -1;
             String parent = prefix.isEmpty() ? "/" : prefix.toString();
             prefix.append('/').append(part);
             String here = prefix.toString();
@@ -84,21 +113,13 @@ final class H5Objects {
                 address = known;
                 continue;
             }
-            LinkInfo.Link link = LinkInfo.of(file.id(), here, file.linkAccess(), checker.addresses().offsetSize(), arena);
-            if (link == null) {
-                Hdf5.Failure failure = Hdf5.takeFailure();
-                if (Errors.damaged(failure)) throw Errors.reading("look up '" + here + "' (H5Lget_info)", failure, here);
-                return -1;
-            }
-            if (link.hard()) {
+            ObjectIndex.Link link = link(file, checker.index(address, "'" + parent + "'"), part, here, arena);
+            if (link == null) return -1;
+            if (link.type() == ObjectIndex.HARD) {
                 checker.verify(link.address(), "'" + here + "'");
                 address = link.address();
-            } else if (link.soft() && softLinks < MAX_SOFT_LINKS) {
-                String target = LinkInfo.softTarget(file.id(), here, link, file.linkAccess(), arena);
-                if (target == null) {
-                    Hdf5.takeFailure();
-                    return -1;
-                }
+            } else if (link.type() == ObjectIndex.SOFT && link.value() != null && softLinks < MAX_SOFT_LINKS) {
+                String target = link.value();
                 address = verifyPath(file, target.startsWith("/") ? target : (parent.equals("/") ? "/" : parent + "/") + target,
                         softLinks + 1, arena);
                 if (address < 0) return -1;
@@ -108,6 +129,27 @@ final class H5Objects {
             checker.checked(here, address);
         }
         return address;
+    }
+
+    /** Link {@code name} of a group, from its index where Java reads it, else from libhdf5 (old-format groups); null if there is none to follow. */
+    private static ObjectIndex.Link link(NativeFile file, ObjectIndex group, String name, String here, Arena arena) {
+        if (group.links() != null) return group.link(name);
+        LinkInfo.Link link = LinkInfo.of(file.id(), here, file.linkAccess(), file.checker().addresses().offsetSize(), arena);
+        if (link == null) {
+            Hdf5.Failure failure = Hdf5.takeFailure();
+            if (Errors.damaged(failure)) throw Errors.reading("look up '" + here + "' (H5Lget_info)", failure, here);
+            return null;
+        }
+        String value = null;
+        if (link.soft()) {
+            value = LinkInfo.softTarget(file.id(), here, link, file.linkAccess(), arena);
+            if (value == null) {
+                Hdf5.takeFailure();
+                return null;
+            }
+        }
+        return new ObjectIndex.Link(name, null, link.hard() ? ObjectIndex.HARD : link.soft() ? ObjectIndex.SOFT : ObjectIndex.EXTERNAL,
+                link.address(), value, -1);
     }
 
     /** The address of an open object's header, as libhdf5 reports addresses (relative to the base address). */

@@ -36,7 +36,7 @@ public final class ImageInspector {
                     Set<Long> seen = new HashSet<>();
                     long rootAddress = H5Objects.verifyPath(f, "/", arena);
                     seen.add(rootAddress >= 0 ? rootAddress : H5Objects.address(root.id(), "/"));
-                    walk(f, root.id(), "", found, seen, arena);
+                    walk(f, root.id(), rootAddress, "", found, seen, arena);
                     return found;
                 }
             });
@@ -53,25 +53,17 @@ public final class ImageInspector {
      * One group's links, depth first. An object that cannot be read is reported with its path and
      * the reason, and the walk goes on: one corrupt object neither fails the walk nor vanishes from it.
      */
-    private static void walk(NativeFile file, long group, String prefix, List<DatasetInfo> found, Set<Long> seen, Arena arena) {
+    private static void walk(NativeFile file, long group, long groupAddress, String prefix, List<DatasetInfo> found,
+                             Set<Long> seen, Arena arena) {
         String here = prefix.isEmpty() ? "/" : prefix.substring(0, prefix.length() - 1);
-        long links;
+        List<String> names;
         try {
-            MemorySegment info = arena.allocate(H5G_info_t.layout());
-            Hdf5.check(H5Gget_info(group, info), "H5Gget_info(" + here + ")");
-            links = H5G_info_t.nlinks(info);
+            names = linkNames(file, group, groupAddress, here, found, arena);
         } catch (H5Exception e) {
             found.add(DatasetInfo.unreadable(here, "its links cannot be read: " + firstLine(e.getMessage())));
             return;
         }
-        for (long i = 0; i < links; i++) {
-            String name;
-            try {
-                name = H5Objects.linkName(group, i, H5_INDEX_NAME(), arena);
-            } catch (H5Exception e) {
-                found.add(DatasetInfo.unreadable(here, "link " + i + " cannot be read: " + firstLine(e.getMessage())));
-                continue;
-            }
+        for (String name : names) {
             String path = prefix + name;
             long address;
             try {
@@ -95,7 +87,7 @@ public final class ImageInspector {
                 if (!seen.add(address >= 0 ? address : H5Objects.address(object.id(), path))) continue;
                 int type = H5Iget_type(object.id());
                 if (type == H5I_GROUP()) {
-                    walk(file, object.id(), path + "/", found, seen, arena);
+                    walk(file, object.id(), address, path + "/", found, seen, arena);
                 } else if (type == H5I_DATASET()) {
                     found.add(describe(object.id(), path, arena));
                 }
@@ -103,6 +95,36 @@ public final class ImageInspector {
                 found.add(DatasetInfo.unreadable(path, firstLine(e.getMessage())));
             }
         }
+    }
+
+    /**
+     * A group's link names, by name. From bytes, read in Java ({@link ObjectIndex}), which checks a
+     * large group's heap and B-trees first: libhdf5 crashed listing a group whose heap was corrupt.
+     * Old-format groups (and files h5image made) are listed by libhdf5; a name it cannot give is
+     * reported in {@code found} and left out.
+     */
+    private static List<String> linkNames(NativeFile file, long group, long address, String here, List<DatasetInfo> found,
+                                          Arena arena) {
+        if (address >= 0) {
+            ObjectIndex index = file.checker().index(address, "'" + here + "'");
+            if (index.links() != null) {
+                List<String> names = new ArrayList<>(index.links().size());
+                for (ObjectIndex.Link link : index.linksByName()) names.add(link.name());
+                return names;
+            }
+        }
+        MemorySegment info = arena.allocate(H5G_info_t.layout());
+        Hdf5.check(H5Gget_info(group, info), "H5Gget_info(" + here + ")");
+        long links = H5G_info_t.nlinks(info);
+        List<String> names = new ArrayList<>((int) Math.min(links, 1 << 16));
+        for (long i = 0; i < links; i++) {
+            try {
+                names.add(H5Objects.linkName(group, i, H5_INDEX_NAME(), arena));
+            } catch (H5Exception e) {
+                found.add(DatasetInfo.unreadable(here, "link " + i + " cannot be read: " + firstLine(e.getMessage())));
+            }
+        }
+        return names;
     }
 
     private static DatasetInfo describe(long dataset, String path, Arena arena) {

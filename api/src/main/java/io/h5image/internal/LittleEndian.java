@@ -26,4 +26,12 @@ final class LittleEndian {
             default -> throw new IllegalArgumentException("a " + width + "-byte field");
         };
     }
+
+    /** An unsigned field of any width from 1 to 8 bytes (heap offsets and lengths come in odd widths). */
+    static long bytes(MemorySegment data, long at, int width) {
+        if (width < 1 || width > 8) throw new IllegalArgumentException("a " + width + "-byte field");
+        long value = 0;
+        for (int i = width - 1; i >= 0; i--) value = value << 8 | (data.get(ValueLayout.JAVA_BYTE, at + i) & 0xffL);
+        return value;
+    }
 }

@@ -33,6 +33,8 @@ final class ObjectHeaders {
         private final Map<String, Long> checkedPaths = new HashMap<>();
         /** The image's global heap, its collections parsed once for every string attribute read. */
         private GlobalHeap heap;
+        /** Objects' links and attributes, read and checked once per object (by header address). */
+        private final Map<Long, ObjectIndex> indexes = new HashMap<>();
 
         private Checker(MemorySegment image, Superblock.Addresses addresses) {
             this.image = image;
@@ -65,6 +67,19 @@ final class ObjectHeaders {
 
         Superblock.Addresses addresses() {
             return addresses;
+        }
+
+        /**
+         * The links and attributes of the checked object whose header is at {@code address}
+         * (relative), read once: after this, libhdf5 may look them up, every block it would load checked.
+         */
+        ObjectIndex index(long address, String what) {
+            ObjectIndex index = indexes.get(address);
+            if (index == null) {
+                index = ObjectIndex.read(this, address, what);
+                indexes.put(address, index);
+            }
+            return index;
         }
 
         /** The address of the object at a checked path; null if not checked yet. */
@@ -126,11 +141,17 @@ final class ObjectHeaders {
         }
     }
 
-    /** Receives one header message: its type, and where its body lies in the image. */
+    /**
+     * Receives one header message: its type, its flags (bit 1: shared, stored elsewhere), its
+     * creation order where the header tracks it (else -1), and where its body lies in the image.
+     */
     interface MessageVisitor {
         /** @return false to stop */
-        boolean visit(int type, long at, long size);
+        boolean visit(int type, int flags, int order, long at, long size);
     }
+
+    /** A message's flag bit saying its body is a reference to a message stored elsewhere (shared). */
+    static final int SHARED = 0x02;
 
     /**
      * Visits the messages of the object header at {@code address} (relative, as libhdf5 reports it;
@@ -162,6 +183,8 @@ final class ObjectHeaders {
                 // v2: type (1), size (2), flags (1)[, creation order (2)]; v1: type (2), size (2), flags (1), reserved (3).
                 int type = (int) LittleEndian.unsigned(image, at, v2 ? 1 : 2);
                 long body = LittleEndian.unsigned(image, at + (v2 ? 1 : 2), 2);
+                int messageFlags = image.get(ValueLayout.JAVA_BYTE, at + (v2 ? 3 : 4)) & 0xff;
+                int order = v2 && first.creationOrder() ? (int) LittleEndian.unsigned(image, at + 4, 2) : -1;
                 long bodyAt = at + headerSize;
                 if (bodyAt + body > stop) throw corrupt(what, at0, "has a message running past its chunk");
                 if (type == CONTINUATION) {
@@ -181,7 +204,7 @@ final class ObjectHeaders {
                     } else {
                         chunks.add(new long[] {chunkAt, chunkAt + length});
                     }
-                } else if (!visitor.visit(type, bodyAt, body)) {
+                } else if (!visitor.visit(type, messageFlags, order, bodyAt, body)) {
                     return true;
                 }
                 at = bodyAt + body;

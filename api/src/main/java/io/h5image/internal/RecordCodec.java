@@ -47,7 +47,8 @@ final class RecordCodec {
         /** Writes this component of a record: a handle of type {@link RecordRows#ROW}. */
         abstract MethodHandle row();
 
-        abstract Object read(MemorySegment in, long base) throws Throwable;
+        /** Reads this component from a packed element: a handle {@code (MemorySegment in, long element) component}. */
+        abstract MethodHandle load();
     }
 
     /** A primitive component. */
@@ -75,8 +76,8 @@ final class RecordCodec {
         }
 
         @Override
-        Object read(MemorySegment in, long base) {
-            return get(in, base + offset, kind);
+        MethodHandle load() {
+            return RecordRows.load(kind, offset);
         }
     }
 
@@ -105,8 +106,8 @@ final class RecordCodec {
         }
 
         @Override
-        Object read(MemorySegment in, long base) throws Throwable {
-            return codec.readOne(in, base + offset);
+        MethodHandle load() {
+            return RecordRows.loadNested(codec.reading(), codec.recordType, offset);
         }
     }
 
@@ -137,14 +138,8 @@ final class RecordCodec {
         }
 
         @Override
-        Object read(MemorySegment in, long base) {
-            Object array = Array.newInstance(kind, length);
-            if (kind == boolean.class) {
-                for (int i = 0; i < length; i++) Array.setBoolean(array, i, in.get(ValueLayout.JAVA_BYTE, base + offset + i) != 0);
-            } else {
-                MemorySegment.copy(in, RecordRows.Stores.layout(kind), base + offset, array, 0, length);
-            }
-            return array;
+        MethodHandle load() {
+            return RecordRows.loadVector(kind, length, offset);
         }
     }
 
@@ -159,6 +154,14 @@ final class RecordCodec {
         }
     };
 
+    /** The same for row readers: records read from a packed type of the same lengths share one. */
+    private static final ClassValue<ConcurrentHashMap<H5Type.CompoundType, RecordRows.Reader>> READERS = new ClassValue<>() {
+        @Override
+        protected ConcurrentHashMap<H5Type.CompoundType, RecordRows.Reader> computeValue(Class<?> type) {
+            return new ConcurrentHashMap<>();
+        }
+    };
+
     private final Class<?> recordType;
     private final List<Field> fields;
     private final MethodHandle constructor;
@@ -169,9 +172,7 @@ final class RecordCodec {
     private RecordCodec(Class<?> recordType, List<Field> fields, MethodHandle constructor) {
         this.recordType = recordType;
         this.fields = fields;
-        // Object[] in, Object out: one exact invocation per record instead of invokeWithArguments' slow path.
-        this.constructor = constructor.asSpreader(Object[].class, fields.size())
-                .asType(MethodType.methodType(Object.class, Object[].class));
+        this.constructor = constructor;
         long total = 0;
         for (Field f : fields) total += f.size();
         this.size = total;
@@ -314,23 +315,20 @@ final class RecordCodec {
         return RecordRows.sequence(rows);
     }
 
-    /** Decodes {@code count} packed elements into records. */
+    /**
+     * Decodes {@code count} packed elements into records, each made through code made for its type
+     * ({@link RecordRows#reader}): components read straight into the constructor, nothing boxed.
+     */
     List<Object> decode(MemorySegment in, long count) {
-        List<Object> out = new ArrayList<>((int) Math.min(count, 1 << 20));
-        for (long i = 0; i < count; i++) out.add(readOne(in, i * size));
-        return out;
+        if (count > Integer.MAX_VALUE - 8) throw new IllegalArgumentException(count + " records do not fit in a Java list");
+        return READERS.get(recordType).computeIfAbsent(type(), t -> RecordRows.reader(recordType, reading())).read(in, (int) count, size);
     }
 
-    private Object readOne(MemorySegment in, long base) {
-        Object[] arguments = new Object[fields.size()];
-        try {
-            for (int i = 0; i < arguments.length; i++) arguments[i] = fields.get(i).read(in, base);
-            return (Object) constructor.invokeExact(arguments);
-        } catch (RuntimeException | Error e) {
-            throw e;
-        } catch (Throwable e) {
-            throw new IllegalStateException("constructing " + recordType.getName() + " failed", e);
-        }
+    /** Reads one record: a handle of type {@link RecordRows#READ}. */
+    private MethodHandle reading() {
+        List<MethodHandle> loads = new ArrayList<>(fields.size());
+        for (Field f : fields) loads.add(f.load());
+        return RecordRows.construct(constructor, loads);
     }
 
     private static long width(Class<?> kind) {
@@ -347,13 +345,4 @@ final class RecordCodec {
         return new H5Type.IntegerType(width(kind), true, ORDER);
     }
 
-    private static Object get(MemorySegment in, long at, Class<?> kind) {
-        if (kind == int.class) return in.get(ValueLayout.JAVA_INT_UNALIGNED, at);
-        if (kind == long.class) return in.get(ValueLayout.JAVA_LONG_UNALIGNED, at);
-        if (kind == double.class) return in.get(ValueLayout.JAVA_DOUBLE_UNALIGNED, at);
-        if (kind == float.class) return in.get(ValueLayout.JAVA_FLOAT_UNALIGNED, at);
-        if (kind == short.class) return in.get(ValueLayout.JAVA_SHORT_UNALIGNED, at);
-        if (kind == byte.class) return in.get(ValueLayout.JAVA_BYTE, at);
-        return in.get(ValueLayout.JAVA_BYTE, at) != 0;
-    }
 }

@@ -83,6 +83,17 @@ final class Superblock {
         return new Addresses(base, offsetSize, lengthSize, root < 0 ? -1 : base + root, extension < 0 ? -1 : base + extension);
     }
 
+    /**
+     * The absolute position of {@code size} bytes at file address {@code address} (relative to the
+     * base address), or -1 if any of them would lie outside the image.
+     */
+    static long within(MemorySegment image, Addresses addresses, long address, long size) {
+        long base = addresses.base();
+        long limit = image.byteSize();
+        if (address < 0 || size < 0 || address > limit - base || size > limit - base - address) return -1;
+        return base + address;
+    }
+
     /** A little-endian address of {@code size} bytes; -1 for "undefined" (all bits set) or one past any image. */
     static long address(MemorySegment image, long at, int size) {
         long value = LittleEndian.unsigned(image, at, size);

@@ -345,12 +345,7 @@ class HostileImagesTest {
      * assertTimeoutPreemptively does on timeout).
      */
     private static List<String> inspectInChildJvm(Path image) throws IOException, InterruptedException {
-        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path")));
-        System.getProperties().stringPropertyNames().stream().filter(k -> k.startsWith("h5image."))
-                .forEach(k -> command.add("-D" + k + "=" + System.getProperty(k)));
-        command.add(Child.class.getName());
-        command.add(image.toString());
+        List<String> command = Tools.javaCommand(Child.class, image.toString());
         Path out = Files.createTempFile(dir, "child-", ".out");
         Path err = Files.createTempFile(dir, "child-", ".err");
         Process process = new ProcessBuilder(command).redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))

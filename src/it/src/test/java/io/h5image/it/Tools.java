@@ -155,6 +155,11 @@ final class Tools {
      * block on a full pipe while we wait for it to exit.
      */
     static Result run(List<String> command, Path workDir) {
+        return run(command, workDir, Map.of());
+    }
+
+    /** {@link #run(List, Path)} with {@code environment} added to this process's. */
+    static Result run(List<String> command, Path workDir, Map<String, String> environment) {
         Path out = null;
         Path err = null;
         try {
@@ -162,7 +167,9 @@ final class Tools {
             err = Files.createTempFile(workDir, "stderr-", ".txt");
             Process process;
             try {
-                process = new ProcessBuilder(command).directory(workDir.toFile())
+                ProcessBuilder builder = new ProcessBuilder(command).directory(workDir.toFile());
+                builder.environment().putAll(environment);
+                process = builder
                         .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
                         .redirectOutput(out.toFile()).redirectError(err.toFile()).start();
             } catch (IOException e) {
@@ -188,6 +195,20 @@ final class Tools {
                 // The temp directory is removed by JUnit anyway.
             }
         }
+    }
+
+    /**
+     * The command that runs {@code main} in a fresh JVM like this one: same JDK, class path and
+     * h5image settings. For work that may crash or hang the JVM, which must not take the test JVM with it.
+     */
+    static List<String> javaCommand(Class<?> main, String... args) {
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path")));
+        System.getProperties().stringPropertyNames().stream().filter(k -> k.startsWith("h5image."))
+                .forEach(k -> command.add("-D" + k + "=" + System.getProperty(k)));
+        command.add(main.getName());
+        command.addAll(List.of(args));
+        return command;
     }
 
     record Result(List<String> command, int exitCode, String stdout, String stderr) {
