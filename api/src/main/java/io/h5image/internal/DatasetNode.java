@@ -116,9 +116,8 @@ public final class DatasetNode implements Dataset {
     public long[] shape() {
         return file.call(f -> {
             try (Arena arena = Arena.ofConfined();
-                 Handle dataset = H5Objects.open(f, path, H5Objects.Kind.DATASET);
-                 Handle space = Handle.of(H5Dget_space(dataset.id()), Handle.Kind.DATASPACE, "H5Dget_space('" + path + "')")) {
-                return ImageReader.shape(space.id(), path, arena);
+                 OpenDataset dataset = OpenDataset.open(f, path)) {
+                return ImageReader.shape(dataset.space().id(), path, arena);
             }
         });
     }
@@ -134,17 +133,17 @@ public final class DatasetNode implements Dataset {
     @Override
     public String[] readStrings() {
         return file.call(f -> {
-            try (Handle dataset = H5Objects.open(f, path, H5Objects.Kind.DATASET);
-                 Handle type = Handle.of(H5Dget_type(dataset.id()), Handle.Kind.DATATYPE, "H5Dget_type('" + path + "')");
-                 Handle space = Handle.of(H5Dget_space(dataset.id()), Handle.Kind.DATASPACE, "H5Dget_space('" + path + "')")) {
-                if (!Strings.isString(type.id())) {
-                    throw new UnsupportedTypeException("dataset '" + path + "' holds " + TypeMap.className(H5Tget_class(type.id()))
+            try (OpenDataset dataset = OpenDataset.open(f, path)) {
+                long type = dataset.type().id();
+                if (!Strings.isString(type)) {
+                    throw new UnsupportedTypeException("dataset '" + path + "' holds " + TypeMap.className(H5Tget_class(type))
                             + ", not strings: use read()");
                 }
                 long limit = f.decodeLimit();
-                String[] inJava = variableStringsInJava(f, dataset, type.id(), Values.count(space.id(), path), limit);
+                long count = Values.count(dataset.space().id(), path);
+                String[] inJava = variableStringsInJava(f, dataset, count, limit);
                 if (inJava != null) return inJava;
-                return Strings.read(type.id(), Values.count(space.id(), path), limit, "dataset '" + path + "'",
+                return Strings.read(type, count, limit, "dataset '" + path + "'",
                         (memoryType, buffer) -> Hdf5.check(H5Dread(dataset.id(), memoryType, H5S_ALL(), H5S_ALL(), H5P_DEFAULT(), buffer),
                                 "H5Dread('" + path + "')"));
             }
@@ -156,7 +155,8 @@ public final class DatasetNode implements Dataset {
      * GlobalHeap}) so that libhdf5's global heap code never sees the untrusted references; null when
      * the strings are not laid out that way (then libhdf5 reads them).
      */
-    private String[] variableStringsInJava(NativeFile f, Handle dataset, long type, long count, long limit) {
+    private String[] variableStringsInJava(NativeFile f, OpenDataset dataset, long count, long limit) {
+        long type = dataset.type().id();
         MemorySegment image = f.viewSource();
         if (image == null || H5Tis_variable_str(type) <= 0) return null;
         // An image from bytes keeps its heap, collections parsed once, for every string read from it.
@@ -164,10 +164,7 @@ public final class DatasetNode implements Dataset {
         long reference = heap.referenceSize();
         if (count > Long.MAX_VALUE / reference) return null;
         long bytes = count * reference;
-        long offset;
-        try (Handle dcpl = Handle.of(H5Dget_create_plist(dataset.id()), Handle.Kind.PROPERTY_LIST, "H5Dget_create_plist('" + path + "')")) {
-            offset = ImageReader.viewOffset(dataset, dcpl, bytes, image.byteSize(), path, "string[" + count + "]");
-        }
+        long offset = ImageReader.viewOffset(dataset, bytes, image.byteSize(), path, "string[" + count + "]");
         if (offset < 0 || H5Dget_storage_size(dataset.id()) != bytes) return null;
         java.nio.charset.Charset charset = H5Tget_cset(type) == H5T_CSET_UTF8() ? java.nio.charset.StandardCharsets.UTF_8
                 : java.nio.charset.StandardCharsets.US_ASCII;
@@ -177,9 +174,8 @@ public final class DatasetNode implements Dataset {
     @Override
     public H5Type type() {
         return file.call(f -> {
-            try (Handle dataset = H5Objects.open(f, path, H5Objects.Kind.DATASET);
-                 Handle type = Handle.of(H5Dget_type(dataset.id()), Handle.Kind.DATATYPE, "H5Dget_type('" + path + "')")) {
-                return Types.describe(type.id(), "dataset '" + path + "'");
+            try (OpenDataset dataset = OpenDataset.open(f, path)) {
+                return Types.describe(dataset.type().id(), "dataset '" + path + "'");
             }
         });
     }
@@ -190,10 +186,8 @@ public final class DatasetNode implements Dataset {
         java.util.Objects.requireNonNull(recordType, "recordType");
         return file.call(f -> {
             String where = "dataset '" + path + "'";
-            try (Handle dataset = H5Objects.open(f, path, H5Objects.Kind.DATASET);
-                 Handle type = Handle.of(H5Dget_type(dataset.id()), Handle.Kind.DATATYPE, "H5Dget_type('" + path + "')");
-                 Handle space = Handle.of(H5Dget_space(dataset.id()), Handle.Kind.DATASPACE, "H5Dget_space('" + path + "')")) {
-                return (List<R>) (List<?>) records(type.id(), space.id(), recordType, where, f,
+            try (OpenDataset dataset = OpenDataset.open(f, path)) {
+                return (List<R>) (List<?>) records(dataset.type().id(), dataset.space().id(), recordType, where, f,
                         (memoryType, buffer) -> Hdf5.check(H5Dread(dataset.id(), memoryType, H5S_ALL(), H5S_ALL(), H5P_DEFAULT(), buffer),
                                 "H5Dread('" + path + "')"));
             }
@@ -224,25 +218,23 @@ public final class DatasetNode implements Dataset {
     public RecordView recordView() {
         return file.call(f -> {
             String where = "dataset '" + path + "'";
-            try (Handle dataset = H5Objects.open(f, path, H5Objects.Kind.DATASET);
-                 Handle type = Handle.of(H5Dget_type(dataset.id()), Handle.Kind.DATATYPE, "H5Dget_type('" + path + "')");
-                 Handle space = Handle.of(H5Dget_space(dataset.id()), Handle.Kind.DATASPACE, "H5Dget_space('" + path + "')");
-                 Handle dcpl = Handle.of(H5Dget_create_plist(dataset.id()), Handle.Kind.PROPERTY_LIST, "H5Dget_create_plist('" + path + "')")) {
-                H5Type.CompoundType compound = compound(Types.describe(type.id(), where), where);
-                if (H5Tdetect_class(type.id(), H5T_VLEN()) > 0 || H5Tdetect_class(type.id(), H5T_STRING()) > 0
+            try (OpenDataset dataset = OpenDataset.open(f, path)) {
+                long type = dataset.type().id();
+                H5Type.CompoundType compound = compound(Types.describe(type, where), where);
+                if (H5Tdetect_class(type, H5T_VLEN()) > 0 || H5Tdetect_class(type, H5T_STRING()) > 0
                         && containsVariableString(compound)) {
                     throw new UnsupportedTypeException(where + " has variable-length fields, which are stored as references"
                             + " elsewhere in the file: it has no in-place layout; use readRecords");
                 }
                 StructLayout layout = (StructLayout) compound.layout();
-                long count = Values.count(space.id(), where);
+                long count = Values.count(dataset.space().id(), where);
                 long bytes = checkedSize(count, compound.size(), f, where);
                 MemorySegment source = f.viewSource();
-                long offset = source == null ? -1 : ImageReader.viewOffset(dataset, dcpl, bytes, source.byteSize(), path, "compound[" + count + "]");
+                long offset = source == null ? -1 : ImageReader.viewOffset(dataset, bytes, source.byteSize(), path, "compound[" + count + "]");
                 if (offset >= 0) return new RecordView(source.asSlice(offset, bytes), layout, count, true);
                 MemorySegment copy = Arena.ofAuto().allocate(Math.max(1, bytes), CoreDriverMemory.ALIGNMENT).asSlice(0, bytes);
                 if (bytes > 0) {
-                    try (Handle memoryType = Handle.of(H5Tcopy(type.id()), Handle.Kind.DATATYPE, "H5Tcopy('" + path + "')")) {
+                    try (Handle memoryType = Handle.of(H5Tcopy(type), Handle.Kind.DATATYPE, "H5Tcopy('" + path + "')")) {
                         Hdf5.check(H5Dread(dataset.id(), memoryType.id(), H5S_ALL(), H5S_ALL(), H5P_DEFAULT(), copy),
                                 "H5Dread('" + path + "')");
                     }

@@ -129,16 +129,26 @@ public final class GroupNode implements Group {
         }
     }
 
-    /** Creates every missing group above {@code target}, each tracking creation order like the ones h5image creates. */
+    /**
+     * Creates every missing group above {@code target}, each tracking creation order like the ones
+     * h5image creates. One link lookup per level: once a level is missing, so is everything below it.
+     */
     static void createParents(NativeFile f, String target, Arena arena) {
+        boolean missing = false;
         int end = 0;
         while ((end = target.indexOf('/', end + 1)) > 0) {
             String parent = target.substring(0, end);
-            if (H5Objects.exists(f, parent, arena)) {
-                H5Objects.open(f, parent, H5Objects.Kind.GROUP).close(); // a dataset cannot hold children
-            } else {
-                createOne(f, parent, arena);
+            if (!missing) {
+                // Its own parent exists (checked one level up), so H5Lexists can answer for it.
+                int status = H5Lexists(f.id(), arena.allocateFrom(parent), f.linkAccess());
+                if (status < 0) throw Errors.reading("look up '" + parent + "' (H5Lexists)", Hdf5.takeFailure(), parent);
+                missing = status == 0;
+                if (!missing) {
+                    H5Objects.require(f, parent, H5Objects.Kind.GROUP); // a dataset cannot hold children
+                    continue;
+                }
             }
+            createOne(f, parent, arena);
         }
     }
 

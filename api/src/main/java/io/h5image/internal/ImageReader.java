@@ -61,7 +61,7 @@ public final class ImageReader {
      */
     static Result read(NativeFile file, String path) {
         try (Arena arena = Arena.ofConfined();
-             Handle dataset = H5Objects.open(file, path, H5Objects.Kind.DATASET)) {
+             OpenDataset dataset = OpenDataset.open(file, path)) {
             MemorySegment source = file.viewSource();
             Parsed parsed = parse(dataset, path, source == null ? Long.MAX_VALUE : source.byteSize(), arena);
             if (parsed.viewOffset() >= 0 && source != null) {
@@ -75,16 +75,12 @@ public final class ImageReader {
     /** What libhdf5 says about a dataset; {@code viewOffset} is -1 unless the data can be viewed in place. */
     private record Parsed(DType dtype, ByteOrder order, long[] shape, long byteSize, long viewOffset) {}
 
-    private static Parsed parse(Handle dataset, String path, long imageSize, Arena arena) {
-        try (Handle type = Handle.of(H5Dget_type(dataset.id()), Handle.Kind.DATATYPE, "H5Dget_type('" + path + "')");
-             Handle space = Handle.of(H5Dget_space(dataset.id()), Handle.Kind.DATASPACE, "H5Dget_space('" + path + "')");
-             Handle dcpl = Handle.of(H5Dget_create_plist(dataset.id()), Handle.Kind.PROPERTY_LIST, "H5Dget_create_plist('" + path + "')")) {
-            TypeMap.Stored stored = TypeMap.classify(type.id(), path);
-            long[] shape = shape(space.id(), path, arena);
-            long size = byteSize(stored.dtype(), shape, path);
-            long viewOffset = viewOffset(dataset, dcpl, size, imageSize, path, stored.dtype().numpyName() + Arrays.toString(shape));
-            return new Parsed(stored.dtype(), stored.order(), shape, size, viewOffset);
-        }
+    private static Parsed parse(OpenDataset dataset, String path, long imageSize, Arena arena) {
+        TypeMap.Stored stored = TypeMap.classify(dataset.type().id(), path);
+        long[] shape = shape(dataset.space().id(), path, arena);
+        long size = byteSize(stored.dtype(), shape, path);
+        long viewOffset = viewOffset(dataset, size, imageSize, path, stored.dtype().numpyName() + Arrays.toString(shape));
+        return new Parsed(stored.dtype(), stored.order(), shape, size, viewOffset);
     }
 
     /**
@@ -92,10 +88,11 @@ public final class ImageReader {
      * bounds, or -1 when they cannot be viewed in place (chunked, filtered, compact, never written:
      * then libhdf5 must decode them). Data outside the image is refused either way.
      */
-    static long viewOffset(Handle dataset, Handle dcpl, long size, long imageSize, String path, String what) {
-        int layout = Hdf5.check(H5Pget_layout(dcpl.id()), "H5Pget_layout('" + path + "')");
-        refuseDataOutsideTheImage(dcpl.id(), layout, path);
-        int filters = Hdf5.check(H5Pget_nfilters(dcpl.id()), "H5Pget_nfilters('" + path + "')");
+    static long viewOffset(OpenDataset dataset, long size, long imageSize, String path, String what) {
+        long dcpl = dataset.creation().id();
+        int layout = Hdf5.check(H5Pget_layout(dcpl), "H5Pget_layout('" + path + "')");
+        refuseDataOutsideTheImage(dcpl, layout, path);
+        int filters = Hdf5.check(H5Pget_nfilters(dcpl), "H5Pget_nfilters('" + path + "')");
         if (layout != H5D_CONTIGUOUS() || filters != 0) return -1;
         if (size == 0) return 0;
         long offset = H5Dget_offset(dataset.id());
@@ -164,7 +161,7 @@ public final class ImageReader {
         return Math.max(DEFAULT_DECODE_FLOOR, imageSize > Long.MAX_VALUE / DECODE_RATIO ? Long.MAX_VALUE : imageSize * DECODE_RATIO);
     }
 
-    private static MemorySegment readCopy(Handle dataset, Parsed parsed, String path, long imageSize) {
+    private static MemorySegment readCopy(OpenDataset dataset, Parsed parsed, String path, long imageSize) {
         long size = parsed.byteSize();
         long limit = decodeLimit(imageSize);
         if (size > limit) {
@@ -179,12 +176,9 @@ public final class ImageReader {
             throw new H5Exception("cannot allocate " + size + " bytes to decode dataset '" + path + "'", e);
         }
         if (size == 0) return out;
-        try (Handle dcpl = Handle.of(H5Dget_create_plist(dataset.id()), Handle.Kind.PROPERTY_LIST, "H5Dget_create_plist('" + path + "')")) {
-            Filters.requireAvailable(dcpl.id(), path);
-            Chunks.validate(dataset, dcpl, imageSize, path);
-        }
-        try (Handle fileType = Handle.of(H5Dget_type(dataset.id()), Handle.Kind.DATATYPE, "H5Dget_type('" + path + "')");
-             Handle memoryType = TypeMap.memoryType(fileType.id(), parsed.dtype())) {
+        Filters.requireAvailable(dataset.creation().id(), path);
+        Chunks.validate(dataset.dataset(), dataset.creation(), imageSize, path);
+        try (Handle memoryType = TypeMap.memoryType(dataset.type().id(), parsed.dtype())) {
             if (H5Dread(dataset.id(), memoryType.id(), H5S_ALL(), H5S_ALL(), H5P_DEFAULT(), out) < 0) {
                 Hdf5.Failure failure = Hdf5.takeFailure();
                 H5LibraryException cause = new H5LibraryException("H5Dread('" + path + "')", failure.records());

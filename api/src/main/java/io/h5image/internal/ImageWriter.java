@@ -97,11 +97,30 @@ public final class ImageWriter {
         return out;
     }
 
+    /** The end of file the superblock of what libhdf5 wrote gives, checked against what it wrote. */
     private static long endOfFile(MemorySegment written) {
         if (written.byteSize() < 48) {
             throw new H5Exception("libhdf5 wrote only " + written.byteSize() + " bytes: no superblock");
         }
-        return Superblock.endOfFile(written);
+        long end = Superblock.endOfFile(written);
+        if (end < 48 || end > written.byteSize() + (1L << 40)) {
+            throw new H5Exception("libhdf5 reports an end of file at " + end + " after writing " + written.byteSize() + " bytes");
+        }
+        return end;
+    }
+
+    /**
+     * The finished image of a file libhdf5 wrote into driver memory, {@code written}, copied once into
+     * memory from {@code where} (asked once, for the exact size, outside any upcall). What was
+     * allocated but never written is zero, as HDF5 reads it.
+     */
+    static MemorySegment copyOut(MemorySegment written, SegmentAllocator where) {
+        long end = endOfFile(written);
+        MemorySegment image = allocate(where, end);
+        long copied = Math.min(end, written.byteSize());
+        MemorySegment.copy(written, 0, image, 0, copied);
+        if (copied < end) image.asSlice(copied).fill((byte) 0);
+        return image;
     }
 
     private static MemorySegment fill(ImageTemplates.Template template, Payload payload, ByteOrder stored, SegmentAllocator where) {
@@ -136,13 +155,7 @@ public final class ImageWriter {
         long estimate = 16384 + payload.byteSize() + payload.byteSize() / 64 + 128 * chunkCount(payload.shape(), chunks);
         return withDriverMemory(estimate, memory -> {
             create(payload.dtype(), stored, payload.shape(), chunks, options, payload, memory);
-            MemorySegment written = memory.written();
-            long end = endOfFile(written);
-            MemorySegment image = allocate(where, end);
-            long copied = Math.min(end, written.byteSize());
-            MemorySegment.copy(written, 0, image, 0, copied);
-            if (copied < end) image.asSlice(copied).fill((byte) 0);
-            return image;
+            return copyOut(memory.written(), where);
         });
     }
 

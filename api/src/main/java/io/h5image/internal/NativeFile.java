@@ -311,27 +311,12 @@ public final class NativeFile implements AutoCloseable {
         }
     }
 
-    /**
-     * The image of a file being written: flushed, then copied once from the driver's memory into
-     * memory from {@code where} (asked once, for the exact size, outside any upcall).
-     */
+    /** The image of a file being written: flushed, then copied once ({@link ImageWriter#copyOut}). */
     public MemorySegment image(java.lang.foreign.SegmentAllocator where) {
         return call(f -> {
             f.requireWritable("take the image of " + description + " (toImage/toBytes are for files being written)");
             Hdf5.check(H5Fflush(file.id(), H5F_SCOPE_GLOBAL()), "H5Fflush");
-            MemorySegment written = memory.written();
-            if (written.byteSize() < 48) {
-                throw new H5Exception("libhdf5 wrote only " + written.byteSize() + " bytes: no superblock");
-            }
-            long end = Superblock.endOfFile(written);
-            if (end < 48 || end > written.byteSize() + (1L << 40)) {
-                throw new H5Exception("libhdf5 reports an end of file at " + end + " after writing " + written.byteSize() + " bytes");
-            }
-            MemorySegment image = ImageWriter.allocate(where, end);
-            long copied = Math.min(end, written.byteSize());
-            MemorySegment.copy(written, 0, image, 0, copied);
-            if (copied < end) image.asSlice(copied).fill((byte) 0); // allocated, never written: zero, as HDF5 reads it
-            return image;
+            return ImageWriter.copyOut(memory.written(), where);
         });
     }
 }

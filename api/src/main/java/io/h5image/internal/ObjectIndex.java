@@ -108,72 +108,100 @@ final class ObjectIndex {
      * at {@code header} (relative, as libhdf5 reports addresses).
      */
     static ObjectIndex read(ObjectHeaders.Checker checker, long header, String what) {
-        MemorySegment image = checker.image();
-        Superblock.Addresses addresses = checker.addresses();
-        List<Link> compactLinks = new ArrayList<>();
-        List<Attribute> compactAttributes = new ArrayList<>();
-        long[] linkInfo = null;
-        long[] attributeInfo = null;
-        boolean symbolTable = false;
-        boolean sharedAttribute = false;
-        List<long[]> found = new ArrayList<>();
-        boolean[] seen = new boolean[3]; // layout, group message, datatype
-        boolean known = ObjectHeaders.messages(checker, header, what, (type, flags, order, at, size) -> {
-            if (type == LAYOUT) seen[0] = true;
-            if (type == GROUP_INFO || type == LINK_INFO || type == LINK || type == SYMBOL_TABLE) seen[1] = true;
-            if (type == DATATYPE) seen[2] = true;
-            if (type == LINK || type == ATTRIBUTE || type == LINK_INFO || type == ATTRIBUTE_INFO || type == SYMBOL_TABLE) {
-                found.add(new long[] {type, flags, at, size, order});
-            }
-            return true;
-        });
-        if (!known) return new ObjectIndex(null, null, null);
-        H5Objects.Kind kind = seen[0] ? H5Objects.Kind.DATASET : seen[1] ? H5Objects.Kind.GROUP
-                : seen[2] ? H5Objects.Kind.OTHER : null;
-        for (long[] message : found) {
-            int type = (int) message[0];
-            boolean shared = (message[1] & ObjectHeaders.SHARED) != 0;
-            long at = message[2];
-            long size = message[3];
-            switch (type) {
-                case LINK -> compactLinks.add(link(image, addresses, at, size, what));
-                case ATTRIBUTE -> {
-                    if (shared) sharedAttribute = true;
-                    else compactAttributes.add(attribute(image, at, size, message[4], what));
-                }
-                case LINK_INFO -> linkInfo = info(image, addresses, at, size, 8, what, "link info");
-                case ATTRIBUTE_INFO -> attributeInfo = info(image, addresses, at, size, 2, what, "attribute info");
-                default -> symbolTable = true;
-            }
-        }
-        List<Link> links = symbolTable ? null : links(checker, linkInfo, compactLinks, what);
-        List<Attribute> attributes = sharedAttribute ? null : attributes(checker, attributeInfo, compactAttributes, what);
-        return new ObjectIndex(kind, links == null ? null : Collections.unmodifiableList(links),
+        Contents contents = new Contents(checker.image(), checker.addresses(), what);
+        if (!ObjectHeaders.messages(checker, header, what, contents)) return new ObjectIndex(null, null, null);
+        List<Link> links = contents.symbolTable ? null : links(checker, contents.linkInfo, contents.links, what);
+        List<Attribute> attributes = contents.sharedAttribute ? null
+                : attributes(checker, contents.attributeInfo, contents.attributes, what);
+        return new ObjectIndex(contents.kind(), links == null ? null : Collections.unmodifiableList(links),
                 attributes == null ? null : Collections.unmodifiableList(attributes));
     }
 
-    /**
-     * A link info or attribute info message: flags, then (if creation order is tracked) the maximum
-     * creation index of {@code orderBytes}, the heap's address, the name index's, and (if creation
-     * order is indexed) the creation order index's. Returns {flags, heap, names, order}, -1 where undefined.
-     */
-    private static long[] info(MemorySegment image, Superblock.Addresses addresses, long at, long size, int orderBytes,
-                               String what, String kind) {
-        int o = addresses.offsetSize();
-        if (size < 2 || image.get(ValueLayout.JAVA_BYTE, at) != 0) throw corrupt(what, "a " + kind + " message of an unknown version");
-        int flags = image.get(ValueLayout.JAVA_BYTE, at + 1);
-        long p = at + 2 + ((flags & 1) != 0 ? orderBytes : 0);
-        boolean indexed = (flags & 2) != 0;
-        if (p + (indexed ? 3L : 2L) * o > at + size) throw corrupt(what, "a " + kind + " message running past its end");
-        long heap = Superblock.address(image, p, o);
-        long names = Superblock.address(image, p + o, o);
-        long order = indexed ? Superblock.address(image, p + 2L * o, o) : -1;
-        return new long[] {flags, heap, names, order};
+    /** What one pass over an object header's messages finds: compact links and attributes, their info messages, and what tells the kind. */
+    private static final class Contents implements ObjectHeaders.MessageVisitor {
+        final MemorySegment image;
+        final Superblock.Addresses addresses;
+        final String what;
+        final List<Link> links = new ArrayList<>();
+        final List<Attribute> attributes = new ArrayList<>();
+        Info linkInfo;
+        Info attributeInfo;
+        boolean symbolTable;
+        boolean sharedAttribute;
+        boolean layout;
+        boolean groupMessage;
+        boolean datatype;
+
+        Contents(MemorySegment image, Superblock.Addresses addresses, String what) {
+            this.image = image;
+            this.addresses = addresses;
+            this.what = what;
+        }
+
+        @Override
+        public boolean visit(int type, int flags, int order, long at, long size) {
+            switch (type) {
+                case LAYOUT -> layout = true;
+                case DATATYPE -> datatype = true;
+                case GROUP_INFO -> groupMessage = true;
+                case SYMBOL_TABLE -> symbolTable = groupMessage = true;
+                case LINK -> {
+                    groupMessage = true;
+                    links.add(link(image, addresses, at, size, what));
+                }
+                case LINK_INFO -> {
+                    groupMessage = true;
+                    linkInfo = Info.read(image, addresses, at, size, 8, what, "link info");
+                }
+                case ATTRIBUTE -> {
+                    if ((flags & ObjectHeaders.SHARED) != 0) sharedAttribute = true; // its message is elsewhere
+                    else attributes.add(attribute(image, at, size, order, what));
+                }
+                case ATTRIBUTE_INFO -> attributeInfo = Info.read(image, addresses, at, size, 2, what, "attribute info");
+                default -> { }
+            }
+            return true;
+        }
+
+        H5Objects.Kind kind() {
+            return layout ? H5Objects.Kind.DATASET : groupMessage ? H5Objects.Kind.GROUP : datatype ? H5Objects.Kind.OTHER : null;
+        }
     }
 
-    private static List<Link> links(ObjectHeaders.Checker checker, long[] info, List<Link> compact, String what) {
-        boolean indexedByOrder = info != null && (info[0] & 2) != 0;
-        if (info == null || info[1] < 0) { // compact: the link messages in the header are all there is
+    /**
+     * A link info or attribute info message: whether creation order is tracked and indexed, and the
+     * addresses (-1 where undefined) of the dense storage's heap, name index and creation order index.
+     */
+    private record Info(int flags, long heap, long names, long order) {
+        boolean tracked() {
+            return (flags & 1) != 0;
+        }
+
+        boolean indexed() {
+            return (flags & 2) != 0;
+        }
+
+        boolean dense() {
+            return heap >= 0;
+        }
+
+        /** Version 0: flags, [maximum creation index of {@code orderBytes}], heap, name index, [creation order index]. */
+        static Info read(MemorySegment image, Superblock.Addresses addresses, long at, long size, int orderBytes, String what,
+                         String kind) {
+            int o = addresses.offsetSize();
+            if (size < 2 || image.get(ValueLayout.JAVA_BYTE, at) != 0) throw corrupt(what, "a " + kind + " message of an unknown version");
+            int flags = image.get(ValueLayout.JAVA_BYTE, at + 1);
+            long p = at + 2 + ((flags & 1) != 0 ? orderBytes : 0);
+            boolean indexed = (flags & 2) != 0;
+            if (p + (indexed ? 3L : 2L) * o > at + size) throw corrupt(what, "a " + kind + " message running past its end");
+            return new Info(flags, Superblock.address(image, p, o), Superblock.address(image, p + o, o),
+                    indexed ? Superblock.address(image, p + 2L * o, o) : -1);
+        }
+    }
+
+    private static List<Link> links(ObjectHeaders.Checker checker, Info info, List<Link> compact, String what) {
+        boolean indexedByOrder = info != null && info.indexed();
+        if (info == null || !info.dense()) { // compact: the link messages in the header are all there is
             compact.sort(indexedByOrder ? Comparator.comparingLong(Link::creationOrder)
                     : Comparator.comparing(Link::nameBytes, BY_NAME));
             return compact;
@@ -181,17 +209,17 @@ final class ObjectIndex {
         if (!compact.isEmpty()) throw corrupt(what, "links both in its header and in dense storage");
         MemorySegment image = checker.image();
         Superblock.Addresses addresses = checker.addresses();
-        FractalHeap heap = FractalHeap.open(image, addresses, info[1], what + " (its links' heap)");
+        FractalHeap heap = FractalHeap.open(image, addresses, info.heap(), what + " (its links' heap)");
         if (heap.idLength() != 7) throw corrupt(what, "a link heap with " + heap.idLength() + "-byte IDs, not 7");
         List<Link> byName = new ArrayList<>();
-        BTree2.records(image, addresses, info[2], LINK_NAMES, 4 + 7, what + " (its link name index)",
+        BTree2.records(image, addresses, info.names(), LINK_NAMES, 4 + 7, what + " (its link name index)",
                 record -> byName.add(heapLink(heap, image, addresses, record + 4, what)));
         if (!indexedByOrder) {
             byName.sort(Comparator.comparing(Link::nameBytes, BY_NAME));
             return byName;
         }
         List<Link> byOrder = new ArrayList<>(byName.size());
-        BTree2.records(image, addresses, info[3], LINK_ORDER, 8 + 7, what + " (its link creation order index)",
+        BTree2.records(image, addresses, info.order(), LINK_ORDER, 8 + 7, what + " (its link creation order index)",
                 record -> byOrder.add(heapLink(heap, image, addresses, record + 8, what)));
         if (byOrder.size() != byName.size()) {
             throw corrupt(what, byName.size() + " links by name but " + byOrder.size() + " by creation order");
@@ -204,23 +232,23 @@ final class ObjectIndex {
         return link(image, addresses, object.at(), object.size(), what);
     }
 
-    private static List<Attribute> attributes(ObjectHeaders.Checker checker, long[] info, List<Attribute> compact, String what) {
-        if (info == null || info[1] < 0) {
+    private static List<Attribute> attributes(ObjectHeaders.Checker checker, Info info, List<Attribute> compact, String what) {
+        if (info == null || !info.dense()) {
             // In the header, creation order can be listed wherever it is tracked (the messages carry it).
-            boolean tracked = info != null && (info[0] & 1) != 0 && compact.stream().allMatch(a -> a.creationOrder() >= 0);
+            boolean tracked = info != null && info.tracked() && compact.stream().allMatch(a -> a.creationOrder() >= 0);
             compact.sort(tracked ? Comparator.comparingLong(Attribute::creationOrder)
                     : Comparator.comparing(Attribute::nameBytes, BY_NAME));
             return compact;
         }
         if (!compact.isEmpty()) throw corrupt(what, "attributes both in its header and in dense storage");
-        boolean indexedByOrder = (info[0] & 2) != 0;
+        boolean indexedByOrder = info.indexed();
         MemorySegment image = checker.image();
         Superblock.Addresses addresses = checker.addresses();
-        FractalHeap heap = FractalHeap.open(image, addresses, info[1], what + " (its attributes' heap)");
+        FractalHeap heap = FractalHeap.open(image, addresses, info.heap(), what + " (its attributes' heap)");
         if (heap.idLength() != 8) throw corrupt(what, "an attribute heap with " + heap.idLength() + "-byte IDs, not 8");
         boolean[] shared = {false};
         List<Attribute> dense = new ArrayList<>();
-        BTree2.records(image, addresses, info[2], ATTRIBUTE_NAMES, 8 + 1 + 4 + 4, what + " (its attribute name index)", record -> {
+        BTree2.records(image, addresses, info.names(), ATTRIBUTE_NAMES, 8 + 1 + 4 + 4, what + " (its attribute name index)", record -> {
             if ((image.get(ValueLayout.JAVA_BYTE, record + 8) & 1) != 0) {
                 shared[0] = true;
                 return;
@@ -231,7 +259,7 @@ final class ObjectIndex {
         if (shared[0]) return null;
         if (indexedByOrder) {
             long[] counted = {0};
-            BTree2.records(image, addresses, info[3], ATTRIBUTE_ORDER, 8 + 1 + 4, what + " (its attribute creation order index)",
+            BTree2.records(image, addresses, info.order(), ATTRIBUTE_ORDER, 8 + 1 + 4, what + " (its attribute creation order index)",
                     record -> counted[0]++);
             if (counted[0] != dense.size()) {
                 throw corrupt(what, dense.size() + " attributes by name but " + counted[0] + " by creation order");

@@ -258,6 +258,17 @@ public final class FuzzWorker {
         }
     }
 
+    /**
+     * A child JVM whose glibc fills freshly allocated and freed memory with a pattern
+     * ({@code MALLOC_PERTURB_}): libhdf5 freeing or following a pointer it never initialized then
+     * crashes on that image every time, where it crashed now and then, images later (that is how the
+     * dense-group crash was pinned down).
+     */
+    static ProcessBuilder perturbed(ProcessBuilder builder) {
+        builder.environment().put("MALLOC_PERTURB_", "165");
+        return builder;
+    }
+
     static long mix(long campaignSeed, long index) {
         long z = campaignSeed * 0x9E3779B97F4A7C15L + index * 0xD1B54A32D192ED03L + 0x632BE59BD9B4E019L;
         z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
@@ -828,9 +839,9 @@ public final class FuzzWorker {
                 for (Path p : old.filter(p -> p.getFileName().toString().startsWith("hs_err")).toList()) Files.delete(p);
             }
             Path out = tmp.resolve("out.txt");
-            Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+            Process p = perturbed(new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                     "--enable-native-access=ALL-UNNAMED", "-XX:+UseSerialGC", "-XX:-CreateCoredumpOnCrash",
-                    "-XX:ErrorFile=" + tmp + "/hs_err_pid%p.log", "-cp", classpath, FuzzWorker.class.getName(), "replay", f.toString())
+                    "-XX:ErrorFile=" + tmp + "/hs_err_pid%p.log", "-cp", classpath, FuzzWorker.class.getName(), "replay", f.toString()))
                     .redirectErrorStream(true).redirectOutput(out.toFile())
                     .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();
             if (!p.waitFor(hangSeconds + 3, TimeUnit.SECONDS)) {
@@ -1424,7 +1435,7 @@ public final class FuzzWorker {
             cmd.add("--inflight");
             cmd.add(inflightTmp.toString());
             r.stderr = Files.createTempFile(work, "stderr-", ".txt"); // kept only if the child ends badly
-            Process p = new ProcessBuilder(cmd).redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
+            Process p = perturbed(new ProcessBuilder(cmd)).redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
                     .redirectError(r.stderr.toFile()).start();
             r.pid = p.pid();
             current = p;
