@@ -69,6 +69,7 @@ final class AttributeValues {
             throw new InvalidImageException(where + " would decode to " + bytes + " bytes, over the limit of " + limit
                     + " bytes; raise -Dh5image.maxDecodedBytes to read it");
         }
+        Shapes.requireJavaArrays(shape, limit, where);
         return NdArray.of(image.asSlice(p, bytes), standard.dtype(), standard.order(), shape).toArray();
     }
 

@@ -60,7 +60,7 @@ final class BTree2 {
             return 0;
         }
         Levels levels = new Levels(nodeSize, recordSize, depth, o);
-        long counted = node(image, addresses, root, depth, rootRecords, levels, type, what, visitor);
+        long counted = node(image, addresses, root, depth, rootRecords, levels, type, what, visitor, new java.util.HashSet<>());
         if (counted != total) throw corrupt(what, "its B-tree holds " + counted + " records, its header says " + total);
         return counted;
     }
@@ -105,8 +105,14 @@ final class BTree2 {
         }
     }
 
+    /**
+     * Visits the node at {@code address} and, depth first, its children. {@code seen} holds every node
+     * visited: a tree reaches each node once, and a crafted one that shares nodes would otherwise
+     * be walked exponentially often.
+     */
     private static long node(MemorySegment image, Superblock.Addresses addresses, long address, int depth, int count,
-                             Levels levels, int type, String what, RecordVisitor visitor) {
+                             Levels levels, int type, String what, RecordVisitor visitor, java.util.Set<Long> seen) {
+        if (!seen.add(address)) throw corrupt(what, "a B-tree node at " + address + " reached twice");
         if (count > levels.maxRecords[depth] || count < 0) {
             throw corrupt(what, "a B-tree node said to hold " + count + " records, more than fit");
         }
@@ -132,7 +138,7 @@ final class BTree2 {
             int childCount = (int) Math.min(Integer.MAX_VALUE, LittleEndian.bytes(image, pointer + levels.offsetSize, levels.countBytes));
             if (child < 0) throw corrupt(what, "a B-tree node at " + at + " with a child at no address");
             // In order: child i, then record i.
-            total += node(image, addresses, child, depth - 1, childCount, levels, type, what, visitor);
+            total += node(image, addresses, child, depth - 1, childCount, levels, type, what, visitor, seen);
             if (i < count) visitor.visit(records + (long) i * recordSize);
             pointer += levels.pointerSize(depth);
         }

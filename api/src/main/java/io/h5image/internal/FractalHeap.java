@@ -23,6 +23,8 @@ final class FractalHeap {
     private static final int FRHP = 0x50485246; // "FRHP", little-endian
     private static final int FHDB = 0x42444846;
     private static final int FHIB = 0x42494846;
+    /** The largest direct block h5image checks (a copy of it is checksummed); libhdf5 writes 64 KiB ones by default. */
+    private static final long MAX_DIRECT_BLOCK = 1L << 30;
     /** Rows of an indirect block beyond which the layout cannot be real: 2^64 bytes of heap. */
     private static final int MAX_ROWS = 64;
 
@@ -106,7 +108,7 @@ final class FractalHeap {
         long rootAddress = Superblock.address(image, p + 2 + 2L * l + 4, o);
         int rootRows = (int) LittleEndian.unsigned(image, p + 2 + 2L * l + 4 + o, 2);
         if (width < 1 || Integer.bitCount(width) != 1 || width > 65536 || !powerOfTwo(startBlockSize)
-                || !powerOfTwo(maxDirectBlockSize) || maxDirectBlockSize < startBlockSize || maxDirectBlockSize > 1L << 32
+                || !powerOfTwo(maxDirectBlockSize) || maxDirectBlockSize < startBlockSize || maxDirectBlockSize > MAX_DIRECT_BLOCK
                 || maxHeapBits < 1 || maxHeapBits > 64 || rootRows > MAX_ROWS || idLength < 2 || idLength > 64) {
             throw corrupt(what, "its heap header at " + at + " describes a heap that cannot exist");
         }

@@ -40,4 +40,27 @@ public final class Shapes {
             }
         }
     }
+
+    /** What a Java array of one object reference and header costs, at least: nested arrays of no elements still cost this each. */
+    private static final long ARRAY_OVERHEAD = 16;
+
+    /**
+     * Refuses to turn a stored value of {@code shape} into nested Java arrays when they would not
+     * fit: a dimension past a Java array's length, or more nested arrays than {@code limit} bytes
+     * allow (a corrupt shape like [2^30, 0] holds no element but would make 2^30 empty arrays).
+     */
+    public static void requireJavaArrays(long[] shape, long limit, String where) {
+        long arrays = 1;
+        for (int axis = 0; axis < shape.length; axis++) {
+            if (shape[axis] > Integer.MAX_VALUE - 8) {
+                throw new io.h5image.InvalidImageException(where + " has a dimension of " + shape[axis] + " at axis " + axis
+                        + ", longer than a Java array");
+            }
+            if (axis < shape.length - 1) arrays = arrays > Long.MAX_VALUE / Math.max(1, shape[axis]) ? Long.MAX_VALUE : arrays * shape[axis];
+        }
+        if (arrays > limit / ARRAY_OVERHEAD) {
+            throw new io.h5image.InvalidImageException(where + " of shape " + Arrays.toString(shape) + " would take " + arrays
+                    + " nested Java arrays, over the limit of " + limit + " bytes; raise -Dh5image.maxDecodedBytes to read it");
+        }
+    }
 }

@@ -116,6 +116,7 @@ final class Values {
                         + " or getRecords(name, RecordType.class)");
             }
             NdArray array = numbers(type, shape, where, limit, read);
+            Shapes.requireJavaArrays(shape, limit, where);
             return array.toArray();
         }
     }

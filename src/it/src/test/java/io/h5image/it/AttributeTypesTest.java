@@ -85,6 +85,18 @@ class AttributeTypesTest {
         }
     }
 
+    @Test
+    void emptyValuesOfAbsurdShapesAreRefusedNotAllocated() throws Exception {
+        for (H5File h5 : List.of(H5File.open(Files.readAllBytes(file)), H5File.open(file))) {
+            try (h5) {
+                Attributes odd = h5.group("odd").attributes();
+                assertArrayEquals(new int[3][0], (int[][]) odd.get("few_empty"));
+                io.h5image.InvalidImageException e = assertThrows(io.h5image.InvalidImageException.class, () -> odd.get("many_empty"));
+                assertTrue(e.getMessage().contains("268435456 nested Java arrays"), e.getMessage());
+            }
+        }
+    }
+
     /** {@code value} printed as write_attribute_types.py prints h5py's: a Python list of the flattened values, or a bare str. */
     private static String python(Object value, Expected e) {
         if (e.shape().isEmpty()) return String.valueOf(value);

@@ -36,9 +36,13 @@ with h5py.File(sys.argv[1], "w", libver="latest") as f:
         compact.attrs[name] = values[name]
     for name, value in values.items():
         dense.attrs[name] = value
+    # No elements, but 2^28 nested arrays in Java: refused under the decode limit, not an OutOfMemoryError.
+    odd = f.create_group("odd")
+    odd.attrs["many_empty"] = np.zeros((2**28, 0), dtype="<i4")
+    odd.attrs["few_empty"] = np.zeros((3, 0), dtype="<i4")
 
 with h5py.File(sys.argv[1], "r") as f:
-    for obj in ("/compact", "/dense"):
+    for obj in ("/compact", "/dense"):  # /odd is checked by the test itself
         for name, value in f[obj].attrs.items():
             if isinstance(value, str):
                 print(f"{obj}\t{name}\tstr\t\t{value}")
