@@ -159,7 +159,22 @@ public final class FuzzWorker {
                 ImageOptions.defaults().chunks(5, 20).shuffle(true).deflate(1).fletcher32(true))));
         list.add(seed("int16-big-endian-3x4", H5Image.serializeToBytes(bigEndianShorts(3, 4))));
         list.add(seed("scalar-float64", H5Image.serializeToBytes(3.5)));
+        list.add(seed("h5py-dense", resource("h5py-dense.h5")));
         return Collections.unmodifiableList(list);
+    }
+
+    /**
+     * A seed h5image cannot write itself, kept as a test resource: h5py's layout with links and
+     * attributes in dense storage (made by make_fuzz_seed.py beside it), so that mutations reach
+     * h5image's Java readers of fractal heaps and v2 B-trees.
+     */
+    private static byte[] resource(String name) {
+        try (java.io.InputStream in = FuzzWorker.class.getResourceAsStream(name)) {
+            if (in == null) throw new IllegalStateException("test resource io/h5image/it/" + name + " is missing");
+            return in.readAllBytes();
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
     private static NdArray bigEndianShorts(int rows, int cols) {
