@@ -197,6 +197,13 @@ final class H5Objects {
         MemorySegment name = arena.allocate(length + 1);
         Hdf5.check(H5Lget_name_by_idx(group, dot, indexType, H5_ITER_INC(), index, name, length + 1, H5P_DEFAULT()),
                 "H5Lget_name_by_idx");
-        return name.getString(0);
+        String text = name.getString(0);
+        // libhdf5 gives what the group's storage holds: an old-format group's names come from a local
+        // heap with no checksum, where a corrupt offset reads an empty name or one with a '/'.
+        if (text.isEmpty() || text.indexOf('/') >= 0) {
+            throw new InvalidImageException("link " + index + " of a group has the name '" + text
+                    + "', which no link can have: the image is corrupt");
+        }
+        return text;
     }
 }

@@ -160,13 +160,14 @@ public final class FuzzWorker {
         list.add(seed("int16-big-endian-3x4", H5Image.serializeToBytes(bigEndianShorts(3, 4))));
         list.add(seed("scalar-float64", H5Image.serializeToBytes(3.5)));
         list.add(seed("h5py-dense", resource("h5py-dense.h5")));
+        list.add(seed("h5py-default", resource("h5py-default.h5")));
         return Collections.unmodifiableList(list);
     }
 
     /**
-     * A seed h5image cannot write itself, kept as a test resource: h5py's layout with links and
-     * attributes in dense storage (made by make_fuzz_seed.py beside it), so that mutations reach
-     * h5image's Java readers of fractal heaps and v2 B-trees.
+     * A seed h5image cannot write itself, kept as a test resource (made by make_fuzz_seed.py beside
+     * it): h5py's layouts, with dense links and attributes (h5image's Java readers of fractal heaps and
+     * v2 B-trees) and with the old symbol-table groups most files in the wild have.
      */
     private static byte[] resource(String name) {
         try (java.io.InputStream in = FuzzWorker.class.getResourceAsStream(name)) {
