@@ -160,19 +160,15 @@ final class AttributeSet implements Attributes {
             try (Arena arena = Arena.ofConfined();
                  Handle object = openObject(f)) {
                 MemorySegment info = arena.allocate(io.h5image.bindings.H5O_info1_t.layout());
-                Hdf5.check(H5Oget_info1(object.id(), info), "H5Oget_info1('" + path + "')");
+                if (H5Oget_info1(object.id(), info) < 0) throw Errors.reading("H5Oget_info1('" + path + "')", Hdf5.takeFailure(), path);
                 long count = io.h5image.bindings.H5O_info1_t.num_attrs(info);
                 Set<String> names = new LinkedHashSet<>();
                 MemorySegment dot = arena.allocateFrom(".");
-                // Creation order where the object tracks it (files h5image writes); else by name.
-                int index = H5_INDEX_CRT_ORDER();
+                // Creation order where the object tracks it (files h5image writes); else by name. (Asked
+                // for creation order on an object that does not track it, libhdf5 gives header order.)
+                int index = tracksCreationOrder(object.id(), arena) ? H5_INDEX_CRT_ORDER() : H5_INDEX_NAME();
                 for (long i = 0; i < count; i++) {
                     long length = H5Aget_name_by_idx(object.id(), dot, index, H5_ITER_INC(), i, MemorySegment.NULL, 0, f.linkAccess());
-                    if (length < 0 && index == H5_INDEX_CRT_ORDER() && i == 0) {
-                        Hdf5.takeErrorStack();
-                        index = H5_INDEX_NAME();
-                        length = H5Aget_name_by_idx(object.id(), dot, index, H5_ITER_INC(), i, MemorySegment.NULL, 0, f.linkAccess());
-                    }
                     if (length < 0) throw Hdf5.failure("H5Aget_name_by_idx('" + path + "', " + i + ")");
                     MemorySegment name = arena.allocate(length + 1);
                     Hdf5.check((int) Math.min(Integer.MAX_VALUE, H5Aget_name_by_idx(object.id(), dot, index, H5_ITER_INC(), i, name,
@@ -182,6 +178,21 @@ final class AttributeSet implements Attributes {
                 return Collections.unmodifiableSet(names);
             }
         });
+    }
+
+    /** Whether the object's creation properties track its attributes' creation order. */
+    private static boolean tracksCreationOrder(long object, Arena arena) {
+        int type = H5Iget_type(object);
+        long plist = type == H5I_GROUP() ? H5Gget_create_plist(object) : type == H5I_DATASET() ? H5Dget_create_plist(object) : -1;
+        if (plist < 0) {
+            Hdf5.takeErrorStack();
+            return false;
+        }
+        try (Handle creation = Handle.of(plist, Handle.Kind.PROPERTY_LIST, "the creation properties")) {
+            MemorySegment flags = arena.allocate(java.lang.foreign.ValueLayout.JAVA_INT);
+            Hdf5.check(H5Pget_attr_creation_order(creation.id(), flags), "H5Pget_attr_creation_order");
+            return (flags.get(java.lang.foreign.ValueLayout.JAVA_INT, 0) & H5P_CRT_ORDER_TRACKED()) != 0;
+        }
     }
 
     private Handle openObject(NativeFile f) {

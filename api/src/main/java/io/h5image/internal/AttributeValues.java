@@ -98,7 +98,7 @@ final class AttributeValues {
         int bits2 = image.get(ValueLayout.JAVA_BYTE, at + 2) & 0xff;
         long size = LittleEndian.unsigned(image, at + 4, 4);
         ByteOrder order = (bits & 1) != 0 ? ByteOrder.BIG_ENDIAN : ByteOrder.LITTLE_ENDIAN;
-        if (version < 1 || version > 3 || image.get(ValueLayout.JAVA_BYTE, at + 3) != 0) return null;
+        if (version < 1 || version > 4 || image.get(ValueLayout.JAVA_BYTE, at + 3) != 0) return null;
         if (typeClass == FIXED_POINT) {
             if ((bits & 0x06) != 0 || bits2 != 0 || typeSize < 12) return null; // padding bits set
             long offset = LittleEndian.unsigned(image, at + 8, 2);

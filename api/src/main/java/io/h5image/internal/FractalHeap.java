@@ -31,6 +31,17 @@ final class FractalHeap {
     /** One heap object: where its bytes lie in the image. */
     record HeapObject(long at, long size) {}
 
+    /**
+     * A heap object stored in a form h5image does not read (huge objects, kept apart from the
+     * heap's blocks; extended tiny ones): not corruption, so the caller leaves the object's
+     * links or attributes to libhdf5.
+     */
+    static final class UnreadableObject extends RuntimeException {
+        UnreadableObject(String message) {
+            super(message, null, false, false);
+        }
+    }
+
     private final MemorySegment image;
     private final Superblock.Addresses addresses;
     private final long headerAt;
@@ -43,12 +54,14 @@ final class FractalHeap {
     private final int maxHeapBits;
     private final long rootAt;
     private final int rootRows;
+    /** The v2 B-tree of huge objects (kept outside the heap's blocks), or -1. */
+    private long hugeObjects = -1;
     private final int offsetBytes;
     private final int lengthBytes;
     private final int maxDirectRows;
     private final int firstRowBits;
-    /** Blocks already checked, by absolute address: each is checked once however many objects it holds. */
-    private final Set<Long> checkedBlocks = new HashSet<>();
+    /** Blocks already checked, each with its kind, size and heap offset: each is checked once however many objects it holds. */
+    private final Set<String> checkedBlocks = new HashSet<>();
 
     private FractalHeap(MemorySegment image, Superblock.Addresses addresses, long headerAt, String what, int idLength,
                         boolean checksummedDirectBlocks, int width, long startBlockSize, long maxDirectBlockSize,
@@ -109,11 +122,34 @@ final class FractalHeap {
         int rootRows = (int) LittleEndian.unsigned(image, p + 2 + 2L * l + 4 + o, 2);
         if (width < 1 || Integer.bitCount(width) != 1 || width > 65536 || !powerOfTwo(startBlockSize)
                 || !powerOfTwo(maxDirectBlockSize) || maxDirectBlockSize < startBlockSize || maxDirectBlockSize > MAX_DIRECT_BLOCK
-                || maxHeapBits < 1 || maxHeapBits > 64 || rootRows > MAX_ROWS || idLength < 2 || idLength > 64) {
+                || maxHeapBits < 1 || maxHeapBits > 64 || rootRows > MAX_ROWS || idLength < 2 || idLength > 64
+                // A block must at least hold its own header: signature, version, heap address, offset, checksum.
+                || startBlockSize < 4 + 1 + o + (maxHeapBits + 7) / 8 + 4) {
             throw corrupt(what, "its heap header at " + at + " describes a heap that cannot exist");
         }
-        return new FractalHeap(image, addresses, at, what, idLength, (flags & 2) != 0, width, startBlockSize, maxDirectBlockSize,
-                maxHeapBits, rootAddress, rootRows, maxManagedSize);
+        FractalHeap heap = new FractalHeap(image, addresses, at, what, idLength, (flags & 2) != 0, width, startBlockSize,
+                maxDirectBlockSize, maxHeapBits, rootAddress, rootRows, maxManagedSize);
+        heap.hugeObjects = Superblock.address(image, at + 14 + l, o);
+        return heap;
+    }
+
+    /**
+     * Checks the v2 B-tree of the heap's huge objects, if it has one, node by node, and that every
+     * object it names lies inside the image: libhdf5 reads that tree when it reads the heap's huge
+     * objects (which h5image leaves to it), so it must pass here first.
+     */
+    void checkHugeObjects() {
+        if (hugeObjects < 0) return;
+        int o = addresses.offsetSize();
+        int l = addresses.lengthSize();
+        // Type 1 (unfiltered huge objects): address, length, ID.
+        BTree2.records(image, addresses, hugeObjects, 1, o + l + l, what + " (its huge objects' index)", record -> {
+            long address = Superblock.address(image, record, o);
+            long length = LittleEndian.unsigned(image, record + o, l);
+            if (Superblock.within(image, addresses, address, length) < 0) {
+                throw corrupt(what, "a huge heap object of " + length + " bytes at " + address + ", outside the image");
+            }
+        });
     }
 
     int idLength() {
@@ -128,12 +164,13 @@ final class FractalHeap {
         if (type == 2) { // tiny: the object is in the ID itself
             long length = (first & 0x0f) + 1;
             if (idLength > 18 || length > idLength - 1) {
-                throw new InvalidImageException(what + " uses extended tiny heap objects, which h5image does not read");
+                throw new UnreadableObject(what + " uses extended tiny heap objects");
             }
             if (ids != image) throw new AssertionError("tiny objects are read where the ID is, in the image");
             return new HeapObject(id + 1, length);
         }
-        if (type != 0) throw new InvalidImageException(what + " is stored as a huge fractal heap object, which h5image does not read");
+        if (type == 1) throw new UnreadableObject(what + " holds a huge heap object (over the heap's managed size)");
+        if (type != 0) throw corrupt(what, "a heap ID of type " + type);
         if (1 + offsetBytes + lengthBytes > idLength) throw corrupt(what, "heap IDs too short for their heap");
         long offset = LittleEndian.bytes(ids, id + 1, offsetBytes);
         long length = LittleEndian.bytes(ids, id + 1 + offsetBytes, lengthBytes);
@@ -181,20 +218,22 @@ final class FractalHeap {
         long entries = (long) Math.min(rows, maxDirectRows) * width + (long) Math.max(0, rows - maxDirectRows) * width;
         long size = 4 + 1 + o + offsetBytes + entries * o;
         long at = absolute(image, addresses, address, size + 4, what, "an indirect heap block");
-        if (checkedBlocks.contains(at)) return at;
+        String key = "I" + at + ":" + rows + ":" + blockOffset;
+        if (checkedBlocks.contains(key)) return at;
         if (image.get(LittleEndian.INT, at) != FHIB || image.get(ValueLayout.JAVA_BYTE, at + 4) != 0) {
             throw corrupt(what, "no indirect heap block (FHIB) at " + at);
         }
         checkOwner(at, blockOffset, "indirect");
         if (!Lookup3.matches(image, at, size)) throw corrupt(what, "the indirect heap block at " + at + " fails its checksum");
-        checkedBlocks.add(at);
+        checkedBlocks.add(key);
         return at;
     }
 
     /** The object at heap offset {@code offset} in the direct block at {@code address} (relative), which starts at heap offset {@code blockOffset}. */
     private HeapObject inDirectBlock(long address, long blockOffset, long blockSize, long offset, long length) {
         long at = absolute(image, addresses, address, blockSize, what, "a direct heap block");
-        if (!checkedBlocks.contains(at)) {
+        String key = "D" + at + ":" + blockSize + ":" + blockOffset;
+        if (!checkedBlocks.contains(key)) {
             if (image.get(LittleEndian.INT, at) != FHDB || image.get(ValueLayout.JAVA_BYTE, at + 4) != 0) {
                 throw corrupt(what, "no direct heap block (FHDB) at " + at);
             }
@@ -209,7 +248,7 @@ final class FractalHeap {
                     throw corrupt(what, "the direct heap block at " + at + " fails its checksum");
                 }
             }
-            checkedBlocks.add(at);
+            checkedBlocks.add(key);
         }
         long inBlock = offset - blockOffset;
         long header = 4 + 1 + addresses.offsetSize() + offsetBytes + (checksummedDirectBlocks ? 4 : 0);

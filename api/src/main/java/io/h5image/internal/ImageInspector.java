@@ -53,9 +53,16 @@ public final class ImageInspector {
      * One group's links, depth first. An object that cannot be read is reported with its path and
      * the reason, and the walk goes on: one corrupt object neither fails the walk nor vanishes from it.
      */
+    /** Groups nested deeper than this are reported, not walked: the walk recurses once per level. */
+    private static final int MAX_DEPTH = 256;
+
     private static void walk(NativeFile file, long group, long groupAddress, String prefix, List<DatasetInfo> found,
                              Set<Long> seen, Arena arena) {
         String here = prefix.isEmpty() ? "/" : prefix.substring(0, prefix.length() - 1);
+        if (prefix.chars().filter(c -> c == '/').count() > MAX_DEPTH) {
+            found.add(DatasetInfo.unreadable(here, "nested deeper than " + MAX_DEPTH + " groups; not walked further"));
+            return;
+        }
         List<String> names;
         try {
             names = linkNames(file, group, groupAddress, here, found, arena);

@@ -173,6 +173,7 @@ final class ObjectHeaders {
                 : new long[] {at0 + 16, at0 + 16 + Integer.toUnsignedLong(image.get(LittleEndian.INT, at0 + 8))});
         int headerSize = v2 ? 4 + (first.creationOrder() ? 2 : 0) : 8;
         int seen = 0;
+        java.util.Set<Long> visited = new java.util.HashSet<>();
         while (!chunks.isEmpty()) {
             if (++seen > MAX_CHUNKS) throw corrupt(what, at0, "has more than " + MAX_CHUNKS + " chunks");
             long[] chunk = chunks.poll();
@@ -195,6 +196,7 @@ final class ObjectHeaders {
                         throw corrupt(what, at0, "continues outside the image");
                     }
                     long chunkAt = base + next;
+                    if (!visited.add(chunkAt)) throw corrupt(what, at0, "continues into a chunk it has already read");
                     if (v2) {
                         if (length < 8 || image.get(LittleEndian.INT, chunkAt) != OCHK) {
                             throw corrupt(what, at0, "continues into a chunk with no OCHK signature");

@@ -27,10 +27,9 @@ import java.util.Map;
  */
 final class ObjectIndex {
 
+    private static final int DATASPACE = 0x01;
     private static final int LINK_INFO = 0x02;
     private static final int DATATYPE = 0x03;
-    private static final int LAYOUT = 0x08;
-    private static final int GROUP_INFO = 0x0A;
     private static final int LINK = 0x06;
     private static final int ATTRIBUTE = 0x0C;
     private static final int SYMBOL_TABLE = 0x11;
@@ -68,14 +67,14 @@ final class ObjectIndex {
             linksByName = null;
         } else {
             linksByName = new HashMap<>();
-            for (Link link : links) linksByName.put(link.name(), link);
+            for (Link link : links) linksByName.put(key(link.nameBytes()), link);
         }
     }
 
     /**
-     * What the object is, from its messages as libhdf5 tells them apart (a layout makes a dataset;
-     * link, link info, group info or symbol table messages a group; a datatype alone a named
-     * datatype); null if none of these.
+     * What the object is, from its messages as libhdf5 tells them apart (a symbol table or link info
+     * makes a group; a datatype and a dataspace a dataset; a datatype alone a named datatype); null
+     * if none of these.
      */
     H5Objects.Kind kind() {
         return kind;
@@ -88,7 +87,12 @@ final class ObjectIndex {
 
     /** The link {@code name}; null if there is none. Only where {@link #links()} is not null. */
     Link link(String name) {
-        return linksByName.get(name);
+        return linksByName.get(key(name.getBytes(StandardCharsets.UTF_8)));
+    }
+
+    /** Names are matched as libhdf5 matches them, byte for byte (a name that is not valid UTF-8 must not collide with another). */
+    private static String key(byte[] name) {
+        return new String(name, StandardCharsets.ISO_8859_1);
     }
 
     /** The attributes, in creation order where the object indexes it, else by name. Null where they are not readable here. */
@@ -110,11 +114,22 @@ final class ObjectIndex {
     static ObjectIndex read(ObjectHeaders.Checker checker, long header, String what) {
         Contents contents = new Contents(checker.image(), checker.addresses(), what);
         if (!ObjectHeaders.messages(checker, header, what, contents)) return new ObjectIndex(null, null, null);
-        List<Link> links = contents.symbolTable ? null : links(checker, contents.linkInfo, contents.links, what);
+        // As libhdf5 looks links up: through the link info message where there is one, else the symbol table.
+        List<Link> links = contents.linkInfo == null && contents.symbolTable ? null
+                : readable(() -> links(checker, contents.linkInfo, contents.links, what));
         List<Attribute> attributes = contents.sharedAttribute ? null
-                : attributes(checker, contents.attributeInfo, contents.attributes, what);
+                : readable(() -> attributes(checker, contents.attributeInfo, contents.attributes, what));
         return new ObjectIndex(contents.kind(), links == null ? null : Collections.unmodifiableList(links),
                 attributes == null ? null : Collections.unmodifiableList(attributes));
+    }
+
+    /** {@code read}'s result, or null where the storage holds objects h5image does not read (left to libhdf5). */
+    private static <T> T readable(java.util.function.Supplier<T> read) {
+        try {
+            return read.get();
+        } catch (FractalHeap.UnreadableObject e) {
+            return null;
+        }
     }
 
     /** What one pass over an object header's messages finds: compact links and attributes, their info messages, and what tells the kind. */
@@ -128,9 +143,8 @@ final class ObjectIndex {
         Info attributeInfo;
         boolean symbolTable;
         boolean sharedAttribute;
-        boolean layout;
-        boolean groupMessage;
         boolean datatype;
+        boolean dataspace;
 
         Contents(MemorySegment image, Superblock.Addresses addresses, String what) {
             this.image = image;
@@ -141,30 +155,32 @@ final class ObjectIndex {
         @Override
         public boolean visit(int type, int flags, int order, long at, long size) {
             switch (type) {
-                case LAYOUT -> layout = true;
                 case DATATYPE -> datatype = true;
-                case GROUP_INFO -> groupMessage = true;
-                case SYMBOL_TABLE -> symbolTable = groupMessage = true;
-                case LINK -> {
-                    groupMessage = true;
-                    links.add(link(image, addresses, at, size, what));
-                }
+                case DATASPACE -> dataspace = true;
+                case SYMBOL_TABLE -> symbolTable = true;
+                case LINK -> links.add(link(image, addresses, at, size, what));
                 case LINK_INFO -> {
-                    groupMessage = true;
+                    if (linkInfo != null) throw corrupt(what, "two link info messages");
                     linkInfo = Info.read(image, addresses, at, size, 8, what, "link info");
                 }
                 case ATTRIBUTE -> {
                     if ((flags & ObjectHeaders.SHARED) != 0) sharedAttribute = true; // its message is elsewhere
                     else attributes.add(attribute(image, at, size, order, what));
                 }
-                case ATTRIBUTE_INFO -> attributeInfo = Info.read(image, addresses, at, size, 2, what, "attribute info");
+                case ATTRIBUTE_INFO -> {
+                    if (attributeInfo != null) throw corrupt(what, "two attribute info messages");
+                    attributeInfo = Info.read(image, addresses, at, size, 2, what, "attribute info");
+                }
                 default -> { }
             }
             return true;
         }
 
+        /** As libhdf5 tells objects apart, in its order: a group has a symbol table or link info; a dataset a datatype and a dataspace. */
         H5Objects.Kind kind() {
-            return layout ? H5Objects.Kind.DATASET : groupMessage ? H5Objects.Kind.GROUP : datatype ? H5Objects.Kind.OTHER : null;
+            if (symbolTable || linkInfo != null) return H5Objects.Kind.GROUP;
+            if (datatype && dataspace) return H5Objects.Kind.DATASET;
+            return datatype ? H5Objects.Kind.OTHER : null;
         }
     }
 
@@ -202,6 +218,13 @@ final class ObjectIndex {
     private static List<Link> links(ObjectHeaders.Checker checker, Info info, List<Link> compact, String what) {
         boolean indexedByOrder = info != null && info.indexed();
         if (info == null || !info.dense()) { // compact: the link messages in the header are all there is
+            List<Link> sorted = new ArrayList<>(compact);
+            sorted.sort(Comparator.comparing(Link::nameBytes, BY_NAME));
+            for (int i = 1; i < sorted.size(); i++) {
+                if (Arrays.equals(sorted.get(i - 1).nameBytes(), sorted.get(i).nameBytes())) {
+                    throw corrupt(what, "two links named '" + sorted.get(i).name() + "'");
+                }
+            }
             compact.sort(indexedByOrder ? Comparator.comparingLong(Link::creationOrder)
                     : Comparator.comparing(Link::nameBytes, BY_NAME));
             return compact;
@@ -210,26 +233,51 @@ final class ObjectIndex {
         MemorySegment image = checker.image();
         Superblock.Addresses addresses = checker.addresses();
         FractalHeap heap = FractalHeap.open(image, addresses, info.heap(), what + " (its links' heap)");
+        heap.checkHugeObjects();
         if (heap.idLength() != 7) throw corrupt(what, "a link heap with " + heap.idLength() + "-byte IDs, not 7");
         List<Link> byName = new ArrayList<>();
+        int[] unreadable = {0};
         BTree2.records(image, addresses, info.names(), LINK_NAMES, 4 + 7, what + " (its link name index)",
-                record -> byName.add(heapLink(heap, image, addresses, record + 4, what)));
-        if (!indexedByOrder) {
-            byName.sort(Comparator.comparing(Link::nameBytes, BY_NAME));
-            return byName;
+                record -> byName.add(heapLink(heap, image, addresses, record + 4, what, unreadable)));
+        if (unreadable[0] > 0) throw new FractalHeap.UnreadableObject(what + " has links h5image does not read: libhdf5 lists them");
+        byName.sort(Comparator.comparing(Link::nameBytes, BY_NAME));
+        for (int i = 1; i < byName.size(); i++) {
+            if (Arrays.equals(byName.get(i - 1).nameBytes(), byName.get(i).nameBytes())) {
+                throw corrupt(what, "two links named '" + byName.get(i).name() + "'");
+            }
         }
+        if (!indexedByOrder) return byName;
         List<Link> byOrder = new ArrayList<>(byName.size());
         BTree2.records(image, addresses, info.order(), LINK_ORDER, 8 + 7, what + " (its link creation order index)",
-                record -> byOrder.add(heapLink(heap, image, addresses, record + 8, what)));
-        if (byOrder.size() != byName.size()) {
-            throw corrupt(what, byName.size() + " links by name but " + byOrder.size() + " by creation order");
-        }
+                record -> byOrder.add(heapLink(heap, image, addresses, record + 8, what, unreadable)));
+        if (unreadable[0] > 0) throw new FractalHeap.UnreadableObject(what + " has links h5image does not read: libhdf5 lists them");
+        // Both indexes must name the same links: lookups go by name, listings by creation order.
+        List<Link> same = new ArrayList<>(byOrder);
+        same.sort(Comparator.comparing(Link::nameBytes, BY_NAME));
+        boolean equal = same.size() == byName.size();
+        for (int i = 0; equal && i < same.size(); i++) equal = sameLink(same.get(i), byName.get(i));
+        if (!equal) throw corrupt(what, "link indexes by name and by creation order that disagree");
         return byOrder;
     }
 
-    private static Link heapLink(FractalHeap heap, MemorySegment image, Superblock.Addresses addresses, long id, String what) {
-        FractalHeap.HeapObject object = heap.object(image, id);
-        return link(image, addresses, object.at(), object.size(), what);
+    private static boolean sameLink(Link a, Link b) {
+        return Arrays.equals(a.nameBytes(), b.nameBytes()) && a.type() == b.type() && a.address() == b.address()
+                && java.util.Objects.equals(a.value(), b.value());
+    }
+
+    /**
+     * The link a heap ID names; null for one kept in a form h5image does not read (a huge object),
+     * counted in {@code unreadable} while the rest of the heap is still checked.
+     */
+    private static Link heapLink(FractalHeap heap, MemorySegment image, Superblock.Addresses addresses, long id, String what,
+                                 int[] unreadable) {
+        try {
+            FractalHeap.HeapObject object = heap.object(image, id);
+            return link(image, addresses, object.at(), object.size(), what);
+        } catch (FractalHeap.UnreadableObject e) {
+            unreadable[0]++;
+            return null;
+        }
     }
 
     private static List<Attribute> attributes(ObjectHeaders.Checker checker, Info info, List<Attribute> compact, String what) {
@@ -241,33 +289,36 @@ final class ObjectIndex {
             return compact;
         }
         if (!compact.isEmpty()) throw corrupt(what, "attributes both in its header and in dense storage");
-        boolean indexedByOrder = info.indexed();
+        boolean byOrder = info.tracked(); // as libhdf5 builds the table: creation order whenever it is tracked
         MemorySegment image = checker.image();
         Superblock.Addresses addresses = checker.addresses();
         FractalHeap heap = FractalHeap.open(image, addresses, info.heap(), what + " (its attributes' heap)");
+        heap.checkHugeObjects();
         if (heap.idLength() != 8) throw corrupt(what, "an attribute heap with " + heap.idLength() + "-byte IDs, not 8");
-        boolean[] shared = {false};
+        boolean[] leaveToLibhdf5 = {false}; // a shared or huge attribute: libhdf5 reads this object's attributes
         List<Attribute> dense = new ArrayList<>();
         BTree2.records(image, addresses, info.names(), ATTRIBUTE_NAMES, 8 + 1 + 4 + 4, what + " (its attribute name index)", record -> {
-            if ((image.get(ValueLayout.JAVA_BYTE, record + 8) & 1) != 0) {
-                shared[0] = true;
+            if ((image.get(ValueLayout.JAVA_BYTE, record + 8) & ObjectHeaders.SHARED) != 0) {
+                leaveToLibhdf5[0] = true;
                 return;
             }
-            FractalHeap.HeapObject object = heap.object(image, record);
-            dense.add(attribute(image, object.at(), object.size(), Integer.toUnsignedLong(image.get(LittleEndian.INT, record + 9)), what));
+            try {
+                FractalHeap.HeapObject object = heap.object(image, record);
+                dense.add(attribute(image, object.at(), object.size(), Integer.toUnsignedLong(image.get(LittleEndian.INT, record + 9)), what));
+            } catch (FractalHeap.UnreadableObject e) {
+                leaveToLibhdf5[0] = true; // the others are still checked
+            }
         });
-        if (shared[0]) return null;
-        if (indexedByOrder) {
+        if (leaveToLibhdf5[0]) return null;
+        if (info.indexed()) {
             long[] counted = {0};
             BTree2.records(image, addresses, info.order(), ATTRIBUTE_ORDER, 8 + 1 + 4, what + " (its attribute creation order index)",
                     record -> counted[0]++);
             if (counted[0] != dense.size()) {
                 throw corrupt(what, dense.size() + " attributes by name but " + counted[0] + " by creation order");
             }
-            dense.sort(Comparator.comparingLong(Attribute::creationOrder));
-        } else {
-            dense.sort(Comparator.comparing(Attribute::nameBytes, BY_NAME));
         }
+        dense.sort(byOrder ? Comparator.comparingLong(Attribute::creationOrder) : Comparator.comparing(Attribute::nameBytes, BY_NAME));
         return dense;
     }
 
@@ -319,6 +370,7 @@ final class ObjectIndex {
         if (nameSize < 1 || p + nameSize > at + size) throw corrupt(what, "an attribute name running past its message");
         byte[] name = image.asSlice(p, nameSize - 1).toArray(ValueLayout.JAVA_BYTE);
         if (image.get(ValueLayout.JAVA_BYTE, p + nameSize - 1) != 0) throw corrupt(what, "an attribute name without its terminating zero");
+        for (byte b : name) if (b == 0) throw corrupt(what, "an attribute name with a zero byte inside");
         return new Attribute(new String(name, StandardCharsets.UTF_8), name, at, size, order);
     }
 

@@ -44,11 +44,16 @@ for libver in ("latest", "earliest"):
                 else:
                     d.attrs[name] = np.float64(i) / 4
             d.attrs["strings"] = np.array(["p", "qé", ""], dtype=h5py.string_dtype("utf-8"))
+        # One attribute over the heap's 4 KiB managed-object limit: libhdf5 stores it as a huge object.
+        h = f.create_dataset("huge_attr", data=np.zeros(1))
+        for i in range(9):
+            h.attrs[f"small{i}"] = np.int32(i)
+        h.attrs["wide"] = np.arange(1000, dtype="<f8")
     with h5py.File(path, "r") as f:
         for g in ("/", "/big", "/ordered", "/big/child"):
             for name in f[g].keys():
                 print(f"link\t{libver}\t{g}\t{name}")
-        for o in ("/attrs", "/attrs_ordered"):
+        for o in ("/attrs", "/attrs_ordered", "/huge_attr"):
             for name, value in f[o].attrs.items():
                 print(f"attribute\t{libver}\t{o}\t{name}")
                 if isinstance(value, str):
