@@ -8,6 +8,9 @@ import io.h5image.bindings.H5E_walk2_t;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import java.lang.foreign.FunctionDescriptor;
+import java.lang.foreign.Linker;
+import java.lang.foreign.SymbolLookup;
 import java.lang.foreign.ValueLayout;
 import java.util.ArrayList;
 import java.util.List;
@@ -62,6 +65,7 @@ public final class Hdf5 {
 
     private static LibraryInfo load() {
         NativeLibraryLoader.Loaded loaded = NativeLibraryLoader.load();
+        dontCloseAtExit();
         if (H5open() < 0) {
             throw new io.h5image.NativeLibraryException("H5open failed for " + loaded.hdf5());
         }
@@ -73,6 +77,28 @@ public final class Hdf5 {
             String version = v.getAtIndex(ValueLayout.JAVA_INT, 0) + "." + v.getAtIndex(ValueLayout.JAVA_INT, 1)
                     + "." + v.getAtIndex(ValueLayout.JAVA_INT, 2);
             return new LibraryInfo(version, loaded.hdf5(), loaded.hdf5Hl(), loaded.source(), ts.get(ValueLayout.JAVA_BOOLEAN, 0));
+        }
+    }
+
+    /**
+     * Tells libhdf5 not to close everything from a C {@code atexit} handler. That handler runs on the
+     * JVM's own exit thread, after Java threads are gone; closing a file still open there calls the
+     * file-image callbacks, which are Java upcalls, and an upcall from that thread ends the JVM with
+     * "Could not attach thread for upcall" (seen: a test that left an {@code H5File} open crashed
+     * its JVM at exit). The process's memory goes back to the OS at exit anyway. Must come before
+     * the first other libhdf5 call ({@code H5dont_atexit} is not in the generated bindings, which
+     * list only what h5image calls through them).
+     */
+    private static void dontCloseAtExit() {
+        MemorySegment symbol = SymbolLookup.loaderLookup().find("H5dont_atexit")
+                .orElseThrow(() -> new io.h5image.NativeLibraryException("the loaded libhdf5 has no H5dont_atexit"));
+        try {
+            int status = (int) Linker.nativeLinker().downcallHandle(symbol, FunctionDescriptor.of(ValueLayout.JAVA_INT)).invokeExact();
+            if (status < 0) throw new io.h5image.NativeLibraryException("H5dont_atexit failed");
+        } catch (RuntimeException | Error e) {
+            throw e;
+        } catch (Throwable e) {
+            throw new IllegalStateException("H5dont_atexit failed in the downcall", e);
         }
     }
 
