@@ -51,21 +51,10 @@ final class AttributeSet implements Attributes {
 
     @Override
     public Object get(String name) {
-        Objects.requireNonNull(name, "name");
-        Object java = file.call(f -> {
-            // From bytes: read in Java where the type allows (AttributeValues), away from libhdf5.
-            try (Arena arena = Arena.ofConfined()) {
-                ObjectIndex.Attribute found = attribute(f, name, arena);
-                return found == null ? null : AttributeValues.read(f.checker(), found, f.decodeLimit(), where(name));
-            }
-        });
-        if (java != null) return java;
-        return read(name, (f, attribute, type, space, where) -> Values.decode(type, space, where, f.decodeLimit(),
-                (memoryType, buffer) -> Hdf5.check(H5Aread(attribute, memoryType, buffer), "H5Aread(" + where + ")")));
-    }
-
-    private String where(String name) {
-        return "attribute '" + name + "' of '" + path + "'";
+        // From bytes, read in Java where the type allows (AttributeValues), away from libhdf5.
+        return read(name, (f, found, where) -> AttributeValues.read(f.checker(), found, f.decodeLimit(), where),
+                (f, attribute, type, space, where) -> Values.decode(type, space, where, f.decodeLimit(),
+                        (memoryType, buffer) -> Hdf5.check(H5Aread(attribute, memoryType, buffer), "H5Aread(" + where + ")")));
     }
 
     /**
@@ -79,7 +68,16 @@ final class AttributeSet implements Attributes {
         for (ObjectIndex.Attribute attribute : index.attributes()) {
             if (attribute.name().equals(name)) return attribute;
         }
-        throw new NotFoundException(path, "'" + path + "' in " + f.description() + " has no attribute '" + name + "'");
+        throw missing(f, name);
+    }
+
+    private NotFoundException missing(NativeFile f, String name) {
+        return new NotFoundException(path, "'" + path + "' in " + f.description() + " has no attribute '" + name + "'");
+    }
+
+    /** Reading an attribute Java found in the object's bytes; null to leave it to libhdf5. */
+    private interface InJava<T> {
+        T apply(NativeFile f, ObjectIndex.Attribute found, String where);
     }
 
     /** What to do with an open attribute: its identifier, type, dataspace, and a name for messages. */
@@ -87,19 +85,27 @@ final class AttributeSet implements Attributes {
         T apply(NativeFile f, long attribute, long type, long space, String where);
     }
 
-    /** Opens attribute {@code name} (a {@link NotFoundException} if there is none) and hands it to {@code reading}. */
-    private <T> T read(String name, Reading<T> reading) {
+    /**
+     * Reads attribute {@code name} (a {@link NotFoundException} if there is none), in one call: by
+     * {@code inJava} where it is given and Java found the attribute, else by opening it in libhdf5
+     * and handing it to {@code reading}.
+     */
+    private <T> T read(String name, InJava<T> inJava, Reading<T> reading) {
         Objects.requireNonNull(name, "name");
+        String where = "attribute '" + name + "' of '" + path + "'";
         return file.call(f -> {
             try (Arena arena = Arena.ofConfined()) {
                 // From bytes: the object's attributes are read and checked in Java before libhdf5 looks one up.
                 ObjectIndex.Attribute found = attribute(f, name, arena);
+                if (found != null && inJava != null) {
+                    T value = inJava.apply(f, found, where);
+                    if (value != null) return value;
+                }
                 try (Handle object = openChecked(f, arena)) {
                     MemorySegment cName = arena.allocateFrom(name);
                     if (found == null && Hdf5.check(H5Aexists(object.id(), cName), "H5Aexists('" + name + "')") <= 0) {
-                        throw new NotFoundException(path, "'" + path + "' in " + f.description() + " has no attribute '" + name + "'");
+                        throw missing(f, name);
                     }
-                    String where = where(name);
                     try (Handle attribute = Handle.of(H5Aopen(object.id(), cName, H5P_DEFAULT()), Handle.Kind.ATTRIBUTE, "H5Aopen(" + where + ")");
                          Handle type = Handle.of(H5Aget_type(attribute.id()), Handle.Kind.DATATYPE, "H5Aget_type(" + where + ")");
                          Handle space = Handle.of(H5Aget_space(attribute.id()), Handle.Kind.DATASPACE, "H5Aget_space(" + where + ")")) {
@@ -137,13 +143,13 @@ final class AttributeSet implements Attributes {
     }
 
     private List<?> records(String name, Class<?> recordType) {
-        return read(name, (f, attribute, type, space, where) -> DatasetNode.records(type, space, recordType, where, f,
+        return read(name, null, (f, attribute, type, space, where) -> DatasetNode.records(type, space, recordType, where, f,
                 (memoryType, buffer) -> Hdf5.check(H5Aread(attribute, memoryType, buffer), "H5Aread(" + where + ")")));
     }
 
     @Override
     public io.h5image.H5Type type(String name) {
-        return read(name, (f, attribute, type, space, where) -> Types.describe(type, where));
+        return read(name, null, (f, attribute, type, space, where) -> Types.describe(type, where));
     }
 
     @Override

@@ -90,16 +90,27 @@ public final class Hdf5 {
      * list only what h5image calls through them).
      */
     private static void dontCloseAtExit() {
-        MemorySegment symbol = SymbolLookup.loaderLookup().find("H5dont_atexit")
-                .orElseThrow(() -> new io.h5image.NativeLibraryException("the loaded libhdf5 has no H5dont_atexit"));
         try {
-            int status = (int) Linker.nativeLinker().downcallHandle(symbol, FunctionDescriptor.of(ValueLayout.JAVA_INT)).invokeExact();
+            int status = (int) downcall(FunctionDescriptor.of(ValueLayout.JAVA_INT), "H5dont_atexit").invokeExact();
             if (status < 0) throw new io.h5image.NativeLibraryException("H5dont_atexit failed");
         } catch (RuntimeException | Error e) {
             throw e;
         } catch (Throwable e) {
             throw new IllegalStateException("H5dont_atexit failed in the downcall", e);
         }
+    }
+
+    /**
+     * A downcall to the first of {@code names} the loaded libhdf5 has, for the few functions the
+     * generated bindings cannot serve (absent from them, or named differently between versions).
+     */
+    static java.lang.invoke.MethodHandle downcall(FunctionDescriptor descriptor, String... names) {
+        SymbolLookup library = SymbolLookup.loaderLookup();
+        for (String name : names) {
+            java.util.Optional<MemorySegment> symbol = library.find(name);
+            if (symbol.isPresent()) return Linker.nativeLinker().downcallHandle(symbol.get(), descriptor);
+        }
+        throw new io.h5image.NativeLibraryException("the loaded libhdf5 has none of " + String.join(", ", names));
     }
 
     private Hdf5() {}

@@ -2,9 +2,7 @@ package io.h5image.internal;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
-import java.lang.foreign.Linker;
 import java.lang.foreign.MemorySegment;
-import java.lang.foreign.SymbolLookup;
 import java.lang.foreign.ValueLayout;
 import java.lang.invoke.MethodHandle;
 
@@ -39,15 +37,8 @@ final class LinkInfo {
     private static final long ADDRESS_AT = 24;
 
     private static final class Handle {
-        static final MethodHandle GET_INFO;
-
-        static {
-            SymbolLookup library = SymbolLookup.loaderLookup();
-            MemorySegment symbol = library.find("H5Lget_info2").or(() -> library.find("H5Lget_info"))
-                    .orElseThrow(() -> new IllegalStateException("the loaded libhdf5 has neither H5Lget_info2 nor H5Lget_info"));
-            GET_INFO = Linker.nativeLinker().downcallHandle(symbol, FunctionDescriptor.of(ValueLayout.JAVA_INT,
-                    ValueLayout.JAVA_LONG, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.JAVA_LONG));
-        }
+        static final MethodHandle GET_INFO = Hdf5.downcall(FunctionDescriptor.of(ValueLayout.JAVA_INT,
+                ValueLayout.JAVA_LONG, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.JAVA_LONG), "H5Lget_info2", "H5Lget_info");
     }
 
     /** The link {@code name} relative to {@code location}; null if libhdf5 failed (its failure is left on the error stack). */

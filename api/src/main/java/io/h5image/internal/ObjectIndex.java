@@ -218,13 +218,7 @@ final class ObjectIndex {
     private static List<Link> links(ObjectHeaders.Checker checker, Info info, List<Link> compact, String what) {
         boolean indexedByOrder = info != null && info.indexed();
         if (info == null || !info.dense()) { // compact: the link messages in the header are all there is
-            List<Link> sorted = new ArrayList<>(compact);
-            sorted.sort(Comparator.comparing(Link::nameBytes, BY_NAME));
-            for (int i = 1; i < sorted.size(); i++) {
-                if (Arrays.equals(sorted.get(i - 1).nameBytes(), sorted.get(i).nameBytes())) {
-                    throw corrupt(what, "two links named '" + sorted.get(i).name() + "'");
-                }
-            }
+            requireUniqueNames(new ArrayList<>(compact), what);
             compact.sort(indexedByOrder ? Comparator.comparingLong(Link::creationOrder)
                     : Comparator.comparing(Link::nameBytes, BY_NAME));
             return compact;
@@ -235,34 +229,40 @@ final class ObjectIndex {
         FractalHeap heap = FractalHeap.open(image, addresses, info.heap(), what + " (its links' heap)");
         heap.checkHugeObjects();
         if (heap.idLength() != 7) throw corrupt(what, "a link heap with " + heap.idLength() + "-byte IDs, not 7");
-        List<Link> byName = new ArrayList<>();
+        // Each link read once, from the name index (where libhdf5 looks names up), and kept by heap ID.
+        Map<Long, Link> byId = new HashMap<>();
         int[] unreadable = {0};
-        BTree2.records(image, addresses, info.names(), LINK_NAMES, 4 + 7, what + " (its link name index)",
-                record -> byName.add(heapLink(heap, image, addresses, record + 4, what, unreadable)));
-        if (unreadable[0] > 0) throw new FractalHeap.UnreadableObject(what + " has links h5image does not read: libhdf5 lists them");
-        byName.sort(Comparator.comparing(Link::nameBytes, BY_NAME));
-        for (int i = 1; i < byName.size(); i++) {
-            if (Arrays.equals(byName.get(i - 1).nameBytes(), byName.get(i).nameBytes())) {
-                throw corrupt(what, "two links named '" + byName.get(i).name() + "'");
+        BTree2.records(image, addresses, info.names(), LINK_NAMES, 4 + 7, what + " (its link name index)", record -> {
+            Link link = heapLink(heap, image, addresses, record + 4, what, unreadable);
+            if (link != null && byId.put(LittleEndian.bytes(image, record + 4, 7), link) != null) {
+                throw corrupt(what, "a link name index naming one heap object twice");
             }
-        }
-        if (!indexedByOrder) return byName;
-        List<Link> byOrder = new ArrayList<>(byName.size());
-        BTree2.records(image, addresses, info.order(), LINK_ORDER, 8 + 7, what + " (its link creation order index)",
-                record -> byOrder.add(heapLink(heap, image, addresses, record + 8, what, unreadable)));
+        });
         if (unreadable[0] > 0) throw new FractalHeap.UnreadableObject(what + " has links h5image does not read: libhdf5 lists them");
-        // Both indexes must name the same links: lookups go by name, listings by creation order.
-        List<Link> same = new ArrayList<>(byOrder);
-        same.sort(Comparator.comparing(Link::nameBytes, BY_NAME));
-        boolean equal = same.size() == byName.size();
-        for (int i = 0; equal && i < same.size(); i++) equal = sameLink(same.get(i), byName.get(i));
-        if (!equal) throw corrupt(what, "link indexes by name and by creation order that disagree");
+        List<Link> byName = requireUniqueNames(new ArrayList<>(byId.values()), what);
+        if (!indexedByOrder) return byName;
+        // The creation order index must name the same links, each once: lookups go by name, listings by creation order.
+        List<Link> byOrder = new ArrayList<>(byName.size());
+        java.util.Set<Long> listed = new java.util.HashSet<>();
+        BTree2.records(image, addresses, info.order(), LINK_ORDER, 8 + 7, what + " (its link creation order index)", record -> {
+            long id = LittleEndian.bytes(image, record + 8, 7);
+            Link link = byId.get(id);
+            if (link == null || !listed.add(id)) throw corrupt(what, "link indexes by name and by creation order that disagree");
+            byOrder.add(link);
+        });
+        if (byOrder.size() != byName.size()) throw corrupt(what, "link indexes by name and by creation order that disagree");
         return byOrder;
     }
 
-    private static boolean sameLink(Link a, Link b) {
-        return Arrays.equals(a.nameBytes(), b.nameBytes()) && a.type() == b.type() && a.address() == b.address()
-                && java.util.Objects.equals(a.value(), b.value());
+    /** {@code links}, sorted by name as libhdf5 compares names; a name twice is corrupt (libhdf5 would find only one). */
+    private static List<Link> requireUniqueNames(List<Link> links, String what) {
+        links.sort(Comparator.comparing(Link::nameBytes, BY_NAME));
+        for (int i = 1; i < links.size(); i++) {
+            if (Arrays.equals(links.get(i - 1).nameBytes(), links.get(i).nameBytes())) {
+                throw corrupt(what, "two links named '" + links.get(i).name() + "'");
+            }
+        }
+        return links;
     }
 
     /**
