@@ -101,7 +101,7 @@ final class AttributeSet implements Attributes {
                     T value = inJava.apply(f, found, where);
                     if (value != null) return value;
                 }
-                try (Handle object = openChecked(f, arena)) {
+                try (Handle object = openObject(f)) {
                     MemorySegment cName = arena.allocateFrom(name);
                     if (found == null && Hdf5.check(H5Aexists(object.id(), cName), "H5Aexists('" + name + "')") <= 0) {
                         throw missing(f, name);
@@ -201,18 +201,9 @@ final class AttributeSet implements Attributes {
         }
     }
 
+    /** The object, opened as {@link H5Objects#open} opens it (from bytes, by the address Java found). */
     private Handle openObject(NativeFile f) {
-        try (Arena arena = Arena.ofConfined()) {
-            H5Objects.verifyPath(f, path, arena);
-            return openChecked(f, arena);
-        }
-    }
-
-    /** Opens the object once {@link H5Objects#verifyPath} has checked its path. */
-    private Handle openChecked(NativeFile f, Arena arena) {
-        long id = H5Oopen(f.id(), arena.allocateFrom(path), f.linkAccess());
-        if (id < 0) throw Errors.reading("H5Oopen('" + path + "')", Hdf5.takeFailure(), path);
-        return Handle.of(id, Handle.Kind.OBJECT, "H5Oopen('" + path + "')");
+        return H5Objects.open(f, path, null);
     }
 
     @Override

@@ -202,7 +202,10 @@ public final class DatasetNode implements Dataset {
         H5Type.CompoundType compound = compound(Types.describe(type, where), where);
         RecordCodec codec = RecordCodec.forReading(recordType, compound, where);
         long count = Values.count(space, where);
-        long bytes = checkedSize(count, codec.size(), f, where);
+        // Each record is a Java object too: count its header and reference, or a tiny record type
+        // over a huge dataspace would pass the limit and exhaust the heap.
+        checkedSize(count, codec.size() + Values.JAVA_OBJECT_BYTES, f, where);
+        long bytes = count * codec.size();
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment buffer = arena.allocate(Math.max(1, bytes), CoreDriverMemory.ALIGNMENT).asSlice(0, bytes);
             if (bytes > 0) {

@@ -23,33 +23,58 @@ final class H5Objects {
 
     private H5Objects() {}
 
-    /** The object at absolute {@code path}, which must be a {@code kind}; else a {@link NotFoundException} carrying the path. */
+    /**
+     * The object at absolute {@code path}, which must be a {@code kind} (any kind for null); else a
+     * {@link NotFoundException} carrying the path. In an image from bytes the object is found by
+     * {@link #resolve} and opened by its address: libhdf5 follows no link of an untrusted image.
+     */
     static Handle open(NativeFile file, String path, Kind kind) {
         try (Arena arena = Arena.ofConfined()) {
-            verifyPath(file, path, arena);
-            NativeFile.takeRefusedLink();
-            long id = H5Oopen(file.id(), arena.allocateFrom(path), file.linkAccess());
-            if (id < 0) {
-                Hdf5.Failure failure = Hdf5.takeFailure();
-                String refused = NativeFile.takeRefusedLink();
-                if (refused != null) {
-                    throw new InvalidImageException("refused: the path '" + path + "' crosses an external link to " + refused
-                            + "; h5image reads only what is inside the image");
-                }
-                if (!Errors.damaged(failure) && (failure.hasMinor(H5E_NOTFOUND_g()) || !exists(file, path, arena))) {
-                    throw new NotFoundException(path, "no " + kind.noun + " '" + path + "' in " + file.description());
-                }
-                throw Errors.reading("open '" + path + "' (H5Oopen)", failure, path);
+            Target target = resolve(file, path, arena);
+            long id;
+            String opened;
+            if (target.found()) {
+                opened = "H5Oopen_by_addr('" + path + "')";
+                id = H5Oopen_by_addr(file.id(), target.address());
+                if (id < 0) throw Errors.reading("open '" + path + "' (H5Oopen_by_addr)", Hdf5.takeFailure(), path);
+            } else {
+                if (target.outcome() == Outcome.MISSING) throw notFound(file, path, kind);
+                if (target.outcome() == Outcome.EXTERNAL) throw refused(path, target.detail());
+                opened = "H5Oopen('" + path + "')";
+                id = openThroughLinks(file, path, kind, arena);
             }
-            Handle object = Handle.of(id, Handle.Kind.OBJECT, "H5Oopen('" + path + "')");
+            Handle object = Handle.of(id, Handle.Kind.OBJECT, opened);
             Kind found = kindOf(id);
-            if (found != kind) {
+            if (kind != null && found != kind) {
                 object.close();
                 throw new NotFoundException(path, "'" + path + "' in " + file.description() + " is a " + found.noun
                         + ", not a " + kind.noun);
             }
             return object;
         }
+    }
+
+    /** libhdf5 follows the links of {@code path}: in files h5image created, and groups Java cannot list. */
+    private static long openThroughLinks(NativeFile file, String path, Kind kind, Arena arena) {
+        NativeFile.takeRefusedLink();
+        long id = H5Oopen(file.id(), arena.allocateFrom(path), file.linkAccess());
+        if (id >= 0) return id;
+        Hdf5.Failure failure = Hdf5.takeFailure();
+        String refused = NativeFile.takeRefusedLink();
+        if (refused != null) throw refused(path, refused);
+        if (!Errors.damaged(failure) && (failure.hasMinor(H5E_NOTFOUND_g()) || !exists(file, path, arena))) {
+            throw notFound(file, path, kind);
+        }
+        throw Errors.reading("open '" + path + "' (H5Oopen)", failure, path);
+    }
+
+    private static NotFoundException notFound(NativeFile file, String path, Kind kind) {
+        return new NotFoundException(path, "no " + (kind == null ? "object" : kind.noun) + " '" + path + "' in " + file.description());
+    }
+
+    private static InvalidImageException refused(String path, String link) {
+        return new InvalidImageException("refused: the path '" + path + "' crosses an external link to " + link
+                + "; h5image reads only what is inside the image");
     }
 
     /**
@@ -73,17 +98,41 @@ final class H5Objects {
     /** libhdf5 follows at most this many soft links in one path (H5L_NUM_LINKS); so does the check. */
     private static final int MAX_SOFT_LINKS = 16;
 
+    /** How {@link #resolve} ended. */
+    enum Outcome {
+        /** The object's header is checked, at {@link Target#address()}. */
+        FOUND,
+        /** A link along the path is missing, dangling, of a kind h5image does not follow, or one soft link too many. */
+        MISSING,
+        /** The path crosses an external link ({@link Target#detail()} names it): refused. */
+        EXTERNAL,
+        /** libhdf5 follows the path: the file is one h5image created, or a group's links are ones Java does not read. */
+        LIBHDF5
+    }
+
+    /** Where {@link #resolve} led: {@code address} (relative, as libhdf5 reports it) is -1 unless found. */
+    record Target(Outcome outcome, long address, String detail) {
+        static final Target LIBHDF5 = new Target(Outcome.LIBHDF5, -1, null);
+        static final Target MISSING = new Target(Outcome.MISSING, -1, null);
+
+        boolean found() {
+            return outcome == Outcome.FOUND;
+        }
+    }
+
     /**
-     * In an image opened from bytes, checks the object header of every object along absolute
-     * {@code path} ({@link ObjectHeaders}) before libhdf5 loads it, link by link, each group's links
-     * read in Java ({@link ObjectIndex}, which checks the heap and B-trees of a large group), soft
-     * links followed as libhdf5 would. Old-format groups (symbol tables) are asked through libhdf5
-     * for the link's target. Where a link cannot be followed (missing, external, or unreadable by
-     * libhdf5), the check stops and libhdf5's own open reports it. Returns the object's address
-     * (relative, as libhdf5 reports it), or -1 where the check stopped or the file needs none (h5image created it).
+     * In an image opened from bytes, follows absolute {@code path} link by link in Java: each group's
+     * links read and checked by {@link ObjectIndex} (old-format symbol tables, and the heap and
+     * B-trees of a large group, alike), soft links followed as libhdf5 follows them, and the object
+     * header of every object reached checked ({@link ObjectHeaders}) before libhdf5 loads it.
      */
+    static Target resolve(NativeFile file, String path, Arena arena) {
+        return file.checker() == null ? Target.LIBHDF5 : resolve(file, path, 0, arena);
+    }
+
+    /** {@link #resolve}'s address, or -1 where it found none. */
     static long verifyPath(NativeFile file, String path, Arena arena) {
-        return file.checker() == null ? -1 : verifyPath(file, path, 0, arena);
+        return resolve(file, path, arena).address();
     }
 
     /**
@@ -95,16 +144,16 @@ final class H5Objects {
         return address < 0 ? null : file.checker().index(address, "'" + path + "'");
     }
 
-    private static long verifyPath(NativeFile file, String path, int softLinks, Arena arena) {
+    private static Target resolve(NativeFile file, String path, int softLinks, Arena arena) {
         ObjectHeaders.Checker checker = file.checker();
         Long known = checker.checked(path);
-        if (known != null) return known;
+        if (known != null) return new Target(Outcome.FOUND, known, null);
         Long rootAddress = checker.checked("/");
-        long address = rootAddress == null ? -1 : rootAddress;
+        if (rootAddress == null) return Target.LIBHDF5;
+        long address = rootAddress;
         StringBuilder prefix = new StringBuilder();
         for (String part : path.split("/")) {
             if (part.isEmpty() || part.equals(".")) continue;
-            if (address < 0) return -1;
             String parent = prefix.isEmpty() ? "/" : prefix.toString();
             prefix.append('/').append(part);
             String here = prefix.toString();
@@ -113,27 +162,41 @@ final class H5Objects {
                 address = known;
                 continue;
             }
-            ObjectIndex.Link link = link(file, checker.index(address, "'" + parent + "'"), part, here, arena);
-            if (link == null) return -1;
+            ObjectIndex group = checker.index(address, "'" + parent + "'");
+            if (group.kind() != Kind.GROUP) return Target.MISSING;
+            ObjectIndex.Link link;
+            if (group.links() != null) {
+                link = group.link(part);
+            } else {
+                link = libhdf5Link(file, part, here, arena);
+                if (link == null) return Target.LIBHDF5;
+            }
+            if (link == null) return Target.MISSING;
             if (link.type() == ObjectIndex.HARD) {
                 checker.verify(link.address(), "'" + here + "'");
                 address = link.address();
-            } else if (link.type() == ObjectIndex.SOFT && link.value() != null && softLinks < MAX_SOFT_LINKS) {
+            } else if (link.type() == ObjectIndex.SOFT && link.value() != null) {
+                if (softLinks >= MAX_SOFT_LINKS) return Target.MISSING;
                 String target = link.value();
-                address = verifyPath(file, target.startsWith("/") ? target : (parent.equals("/") ? "/" : parent + "/") + target,
+                Target reached = resolve(file, target.startsWith("/") ? target : (parent.equals("/") ? "/" : parent + "/") + target,
                         softLinks + 1, arena);
-                if (address < 0) return -1;
+                if (!reached.found()) return reached;
+                address = reached.address();
+            } else if (link.type() == ObjectIndex.EXTERNAL) {
+                return new Target(Outcome.EXTERNAL, -1, link.value());
             } else {
-                return -1; // external (refused when opened) or user-defined: nothing h5image follows
+                return Target.MISSING; // user-defined: nothing h5image follows
             }
             checker.checked(here, address);
         }
-        return address;
+        return new Target(Outcome.FOUND, address, null);
     }
 
-    /** Link {@code name} of a group, from its index where Java reads it, else from libhdf5 (old-format groups); null if there is none to follow. */
-    private static ObjectIndex.Link link(NativeFile file, ObjectIndex group, String name, String here, Arena arena) {
-        if (group.links() != null) return group.link(name);
+    /**
+     * Link {@code name} from libhdf5, for a group whose links Java does not read (huge heap
+     * objects); null where libhdf5 cannot give it (libhdf5's open then says why).
+     */
+    private static ObjectIndex.Link libhdf5Link(NativeFile file, String name, String here, Arena arena) {
         LinkInfo.Link link = LinkInfo.of(file.id(), here, file.linkAccess(), file.checker().addresses().offsetSize(), arena);
         if (link == null) {
             Hdf5.Failure failure = Hdf5.takeFailure();
@@ -169,12 +232,24 @@ final class H5Objects {
     }
 
     /**
-     * Whether every link along {@code path} exists (H5Lexists refuses a missing parent, so walk it).
-     * A group that cannot be read is not "missing": that is an {@link InvalidImageException}.
+     * Whether the last link of {@code path} exists, every link before it leading to a group (as
+     * {@code H5Lexists}, which refuses a missing parent, so the walk goes level by level). From
+     * bytes, answered in Java. A group that cannot be read is not "missing": that is an
+     * {@link InvalidImageException}.
      */
     static boolean exists(NativeFile file, String path, Arena arena) {
         if (path.equals("/")) return true;
-        verifyPath(file, path, arena);
+        if (file.checker() != null) {
+            int slash = path.lastIndexOf('/');
+            Target parent = resolve(file, slash == 0 ? "/" : path.substring(0, slash), arena);
+            if (parent.found()) {
+                ObjectIndex group = file.checker().index(parent.address(), "'" + path.substring(0, Math.max(1, slash)) + "'");
+                if (group.kind() != Kind.GROUP) return false;
+                if (group.links() != null) return group.link(path.substring(slash + 1)) != null;
+            } else if (parent.outcome() != Outcome.LIBHDF5) {
+                return false;
+            }
+        }
         StringBuilder prefix = new StringBuilder();
         for (String part : path.substring(1).split("/")) {
             prefix.append('/').append(part);

@@ -72,15 +72,25 @@ public final class ImageInspector {
         }
         for (String name : names) {
             String path = prefix + name;
-            long address;
+            H5Objects.Target target;
             try {
-                address = H5Objects.verifyPath(file, path, arena);
+                target = H5Objects.resolve(file, path, arena);
             } catch (H5Exception e) {
                 found.add(DatasetInfo.unreadable(path, firstLine(e.getMessage())));
                 continue;
             }
+            long address = target.address();
+            if (target.outcome() == H5Objects.Outcome.MISSING) {
+                found.add(DatasetInfo.unreadable(path, "dangling link: nothing at its target"));
+                continue;
+            }
+            if (target.outcome() == H5Objects.Outcome.EXTERNAL) {
+                found.add(DatasetInfo.unreadable(path, "external link to " + target.detail() + " refused"));
+                continue;
+            }
             NativeFile.takeRefusedLink(); // only this open's refusal may name the link
-            long id = H5Oopen(group, arena.allocateFrom(name), file.linkAccess());
+            // From bytes, by the address Java found: libhdf5 follows no link of an untrusted image.
+            long id = target.found() ? H5Oopen_by_addr(file.id(), address) : H5Oopen(group, arena.allocateFrom(name), file.linkAccess());
             if (id < 0) {
                 Hdf5.Failure failure = Hdf5.takeFailure();
                 String refused = NativeFile.takeRefusedLink();
@@ -107,8 +117,8 @@ public final class ImageInspector {
     /**
      * A group's link names, by name. From bytes, read in Java ({@link ObjectIndex}), which checks a
      * large group's heap and B-trees first: libhdf5 crashed listing a group whose heap was corrupt.
-     * Old-format groups (and files h5image made) are listed by libhdf5; a name it cannot give is
-     * reported in {@code found} and left out.
+     * Files h5image made, and groups whose links Java does not read (huge heap objects), are listed
+     * by libhdf5; a name it cannot give is reported in {@code found} and left out.
      */
     private static List<String> linkNames(NativeFile file, long group, long address, String here, List<DatasetInfo> found,
                                           Arena arena) {

@@ -13,7 +13,8 @@ import java.util.Map;
  * its checksum inside libhdf5 (1.10.8 and 1.14.3 alike), the header libhdf5 had begun to decode is
  * never freed: about 430 bytes of native memory lost per failed open, measured. Checking the same
  * checksum here first means a corrupt header never reaches libhdf5, and the error names the object.
- * Version 1 headers carry no checksum; libhdf5 checks what it can of them itself.
+ * Version 1 headers carry no checksum, so their messages, and those of every header, are checked
+ * for what libhdf5 trusts in them ({@link HeaderMessages}) before libhdf5 decodes one.
  */
 final class ObjectHeaders {
     private ObjectHeaders() {}
@@ -35,6 +36,8 @@ final class ObjectHeaders {
         private GlobalHeap heap;
         /** Objects' links and attributes, read and checked once per object (by header address). */
         private final Map<Long, ObjectIndex> indexes = new HashMap<>();
+        /** Headers whose messages passed {@link HeaderMessages} (relative addresses). */
+        private final java.util.Set<Long> messagesChecked = new java.util.HashSet<>();
 
         private Checker(MemorySegment image, Superblock.Addresses addresses) {
             this.image = image;
@@ -47,8 +50,9 @@ final class ObjectHeaders {
             if (addresses == null) return null;
             Checker checker = new Checker(image, addresses);
             if (addresses.rootObjectHeader() >= 0) {
-                ObjectHeaders.verify(image, addresses.rootObjectHeader(), "the root group");
-                checker.checkedPaths.put("/", addresses.rootObjectHeader() - addresses.base());
+                long root = addresses.rootObjectHeader() - addresses.base();
+                checker.verify(root, "the root group");
+                checker.checkedPaths.put("/", root);
             }
             if (addresses.extensionObjectHeader() >= 0) {
                 ObjectHeaders.verify(image, addresses.extensionObjectHeader(), "the superblock extension");
@@ -91,12 +95,71 @@ final class ObjectHeaders {
             checkedPaths.put(path, address);
         }
 
-        /** Checks the header at {@code address} as libhdf5 reports addresses: relative to the base address. */
+        /**
+         * Checks the header at {@code address} as libhdf5 reports addresses (relative to the base
+         * address): its checksum (version 2), then every message libhdf5 decodes when it opens the
+         * object ({@link HeaderMessages}), once per header.
+         */
         void verify(long address, String what) {
             if (address < 0 || address > Long.MAX_VALUE - addresses.base()) {
                 throw new InvalidImageException("the object header of " + what + " is at an impossible address: the image is corrupt");
             }
             ObjectHeaders.verify(image, addresses.base() + address, what);
+            if (!messagesChecked.add(address)) return;
+            try {
+                HeaderMessages.Dataset dataset = new HeaderMessages.Dataset();
+                messages(this, address, what, (type, flags, order, at, size) -> {
+                    boolean shared = (flags & SHARED) != 0;
+                    HeaderMessages.check(image, addresses, type, shared, at, size, what);
+                    if (shared && type == HeaderMessages.DATATYPE) {
+                        dataset.committedDatatype(committedDatatype(address, at, size, what));
+                    } else if (!shared) {
+                        dataset.message(type, at);
+                    } else if (type == HeaderMessages.DATASPACE) {
+                        dataset.sharedDataspace();
+                    }
+                    return true;
+                });
+                dataset.checkSizes(image, addresses, what);
+            } catch (RuntimeException e) {
+                messagesChecked.remove(address);
+                throw e;
+            }
+        }
+
+        /**
+         * A datatype message of the header at {@code self} shared with a committed datatype: version
+         * (1), type (1), [reserved (6) in version 1], the committed datatype's header address. That
+         * header is checked too, and its own datatype may not be shared again (libhdf5 would follow
+         * such a chain until its stack ran out). Returns where the committed datatype's message
+         * lies; -1 for a type kept in the shared message heap (version 3, type 1), which libhdf5
+         * reads from that checksummed heap.
+         */
+        private long committedDatatype(long self, long at, long size, String what) {
+            int version = size < 2 ? 0 : image.get(ValueLayout.JAVA_BYTE, at);
+            int type = size < 2 ? 0 : image.get(ValueLayout.JAVA_BYTE, at + 1);
+            if (version == 3 && type == 1) return -1;
+            long field = at + (version == 1 ? 8 : 2);
+            if (version < 1 || version > 3 || field + addresses.offsetSize() > at + size) {
+                throw new InvalidImageException("the object header of " + what + " has a shared datatype message that runs past its end"
+                        + " or is of an unknown version: the image is corrupt");
+            }
+            long target = Superblock.address(image, field, addresses.offsetSize());
+            if (target < 0 || target == self) {
+                throw new InvalidImageException("the object header of " + what + " shares its datatype with "
+                        + (target < 0 ? "no address" : "itself") + ": the image is corrupt");
+            }
+            String committed = "the committed datatype of " + what;
+            verify(target, committed);
+            long[] typeAt = {-1};
+            messages(this, target, committed, (messageType, flags, order, messageAt, messageSize) -> {
+                if (messageType == HeaderMessages.DATATYPE) {
+                    if ((flags & SHARED) != 0) throw new InvalidImageException(committed + " shares its own datatype again: the image is corrupt");
+                    typeAt[0] = messageAt;
+                }
+                return true;
+            });
+            return typeAt[0];
         }
     }
 

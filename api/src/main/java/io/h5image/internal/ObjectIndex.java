@@ -21,9 +21,10 @@ import java.util.Map;
  * checksum here. That matters: a dense group whose heap failed its checksum inside libhdf5 crashed
  * the JVM ({@code H5G__dense_get_name_by_idx} frees the uninitialized table it was building).
  * <p>
- * Groups in the old format (symbol tables, no checksums anywhere) have no {@link #links()} here:
- * callers list those through libhdf5. Attributes h5image cannot read here (shared messages) leave
- * {@link #attributes()} null the same way.
+ * Groups in the old format (symbol tables, with no checksums anywhere) are read by
+ * {@link SymbolTable}. Links h5image cannot read here (huge heap objects) leave {@link #links()}
+ * null, and attributes it cannot read (shared messages) leave {@link #attributes()} null: libhdf5
+ * reads those.
  */
 final class ObjectIndex {
 
@@ -80,7 +81,7 @@ final class ObjectIndex {
         return kind;
     }
 
-    /** The links in the order a listing gives them: creation order where the group indexes it, else by name. Null for an old-format group. */
+    /** The links in the order a listing gives them: creation order where the group indexes it, else by name. Null where libhdf5 reads them. */
     List<Link> links() {
         return links;
     }
@@ -115,7 +116,9 @@ final class ObjectIndex {
         Contents contents = new Contents(checker.image(), checker.addresses(), what);
         if (!ObjectHeaders.messages(checker, header, what, contents)) return new ObjectIndex(null, null, null);
         // As libhdf5 looks links up: through the link info message where there is one, else the symbol table.
-        List<Link> links = contents.linkInfo == null && contents.symbolTable ? null
+        List<Link> links = contents.linkInfo == null && contents.symbolTable != null
+                ? requireUniqueNames(SymbolTable.links(checker.image(), checker.addresses(), contents.symbolTable[0],
+                        contents.symbolTable[1], what), what)
                 : readable(() -> links(checker, contents.linkInfo, contents.links, what));
         List<Attribute> attributes = contents.sharedAttribute ? null
                 : readable(() -> attributes(checker, contents.attributeInfo, contents.attributes, what));
@@ -141,7 +144,8 @@ final class ObjectIndex {
         final List<Attribute> attributes = new ArrayList<>();
         Info linkInfo;
         Info attributeInfo;
-        boolean symbolTable;
+        /** Where the symbol table message lies: {at, size}; null if there is none. */
+        long[] symbolTable;
         boolean sharedAttribute;
         boolean datatype;
         boolean dataspace;
@@ -157,7 +161,10 @@ final class ObjectIndex {
             switch (type) {
                 case DATATYPE -> datatype = true;
                 case DATASPACE -> dataspace = true;
-                case SYMBOL_TABLE -> symbolTable = true;
+                case SYMBOL_TABLE -> {
+                    if (symbolTable != null) throw corrupt(what, "two symbol table messages");
+                    symbolTable = new long[] {at, size};
+                }
                 case LINK -> links.add(link(image, addresses, at, size, what));
                 case LINK_INFO -> {
                     if (linkInfo != null) throw corrupt(what, "two link info messages");
@@ -178,7 +185,7 @@ final class ObjectIndex {
 
         /** As libhdf5 tells objects apart, in its order: a group has a symbol table or link info; a dataset a datatype and a dataspace. */
         H5Objects.Kind kind() {
-            if (symbolTable || linkInfo != null) return H5Objects.Kind.GROUP;
+            if (symbolTable != null || linkInfo != null) return H5Objects.Kind.GROUP;
             if (datatype && dataspace) return H5Objects.Kind.DATASET;
             return datatype ? H5Objects.Kind.OTHER : null;
         }
@@ -355,9 +362,24 @@ final class ObjectIndex {
         if (p + 2 > end) throw corrupt(what, "link '" + text + "' ending before its value");
         long valueLength = LittleEndian.unsigned(image, p, 2);
         if (valueLength > end - p - 2) throw corrupt(what, "link '" + text + "' with a value running past its message");
-        String value = type == SOFT ? new String(image.asSlice(p + 2, valueLength).toArray(ValueLayout.JAVA_BYTE), StandardCharsets.UTF_8) : null;
-        if (value != null && value.indexOf('\0') >= 0) value = value.substring(0, value.indexOf('\0'));
+        byte[] bytes = image.asSlice(p + 2, valueLength).toArray(ValueLayout.JAVA_BYTE);
+        String value = type == SOFT ? beforeZero(bytes, 0) : type == EXTERNAL ? external(bytes) : null;
         return new Link(text, name, type, -1, value, order);
+    }
+
+    /** The text of {@code bytes} from {@code from} to the first zero byte or the end. */
+    private static String beforeZero(byte[] bytes, int from) {
+        int end = from;
+        while (end < bytes.length && bytes[end] != 0) end++;
+        return new String(bytes, from, end - from, StandardCharsets.UTF_8);
+    }
+
+    /** An external link's value, for messages: version and flags (1), the file name and the object's path, each zero-terminated. */
+    private static String external(byte[] bytes) {
+        if (bytes.length < 1) return "an unnamed file";
+        int zero = 1;
+        while (zero < bytes.length && bytes[zero] != 0) zero++;
+        return "'" + beforeZero(bytes, 1) + "' object '" + (zero + 1 < bytes.length ? beforeZero(bytes, zero + 1) : "") + "'";
     }
 
     /** The name of an attribute message (versions 1 to 3); the rest is read where the attribute is. */

@@ -53,11 +53,17 @@ final class Strings {
         if (count > Integer.MAX_VALUE - 8) {
             throw new InvalidImageException(where + " claims " + count + " strings, more than a Java array holds");
         }
+        // Checked before the array is made: a fuzzed dataspace of 2^31 one-byte strings in a 23 KB
+        // image passed the byte limit and the String objects exhausted the heap.
+        long size = variable > 0 ? ValueLayout.ADDRESS.byteSize() : H5Tget_size(fileType);
+        if (size <= 0 || size > Integer.MAX_VALUE - 8 || count > limit / (size + Values.JAVA_OBJECT_BYTES)) {
+            throw tooBig(where, count > Long.MAX_VALUE / (Math.max(size, 1) + Values.JAVA_OBJECT_BYTES) ? Long.MAX_VALUE
+                    : count * (Math.max(size, 1) + Values.JAVA_OBJECT_BYTES), limit);
+        }
         String[] out = new String[(int) count];
         if (count == 0) return out;
         try (Arena arena = Arena.ofConfined()) {
             if (variable > 0) {
-                if (count * ValueLayout.ADDRESS.byteSize() > limit) throw tooBig(where, count, limit);
                 try (Handle memoryType = Handle.of(H5Tcopy(fileType), Handle.Kind.DATATYPE, "H5Tcopy(" + where + ")")) {
                     MemorySegment pointers = arena.allocate(ValueLayout.ADDRESS, count);
                     read.into(memoryType.id(), pointers);
@@ -76,8 +82,6 @@ final class Strings {
                 }
                 return out;
             }
-            long size = H5Tget_size(fileType);
-            if (size <= 0 || count > limit / size) throw tooBig(where, count * Math.max(size, 1), limit);
             int padding = H5Tget_strpad(fileType);
             try (Handle memoryType = Handle.of(H5Tcopy(fileType), Handle.Kind.DATATYPE, "H5Tcopy(" + where + ")")) {
                 MemorySegment raw = arena.allocate(size * count);

@@ -19,6 +19,13 @@ import static io.h5image.bindings.hdf5_h.*;
  * Callers hold the lock.
  */
 final class Values {
+
+    /**
+     * What each decoded string or record costs the Java heap beyond its bytes (an object header, a
+     * reference, a byte array's header), counted against the decode limit with them.
+     */
+    static final long JAVA_OBJECT_BYTES = 48;
+
     private Values() {}
 
     /**

@@ -160,16 +160,15 @@ public final class FuzzWorker {
         list.add(seed("int16-big-endian-3x4", H5Image.serializeToBytes(bigEndianShorts(3, 4))));
         list.add(seed("scalar-float64", H5Image.serializeToBytes(3.5)));
         list.add(seed("h5py-dense", resource("h5py-dense.h5")));
+        list.add(seed("h5py-default", resource("h5py-default.h5")));
         return Collections.unmodifiableList(list);
     }
 
     /**
      * A seed h5image cannot write itself, kept as a test resource (made by make_fuzz_seed.py beside
      * it): h5py's layout with dense links and attributes (h5image's Java readers of fractal heaps and
-     * v2 B-trees). Its other seed, h5py-default.h5 (symbol-table groups, as most files in the wild),
-     * is not in the campaign yet: libhdf5 still reads those groups, and in a 5-minute run it hung in
-     * H5HL_protect (1.14.3) and crashed in H5Oopen's path walk (1.10.8) on mutations of it. Reading
-     * symbol tables in Java is the open fix.
+     * v2 B-trees), and h5py's default layout, symbol-table groups, as most files in the wild have
+     * (h5image's Java reader of v1 B-trees, symbol nodes and local heaps).
      */
     private static byte[] resource(String name) {
         try (java.io.InputStream in = FuzzWorker.class.getResourceAsStream(name)) {
