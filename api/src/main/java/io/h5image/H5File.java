@@ -9,7 +9,9 @@ import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.SegmentAllocator;
 import java.nio.channels.FileChannel;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.List;
 import java.util.Objects;
@@ -126,6 +128,53 @@ public final class H5File implements Group, AutoCloseable {
             return MemorySegment.ofArray(result[0]);
         });
         return result[0];
+    }
+
+    /**
+     * Writes the finished image of a file being written to {@code path}: a normal {@code .h5} file,
+     * which h5py, h5dump and every HDF5 reader open like any other. The image is made straight into
+     * a mapping of a new file beside {@code path} (no copy through the heap, any size), forced to
+     * storage, then moved over {@code path} in one step: a failure part-way leaves whatever was at
+     * {@code path} as it was. The file stays open for more changes.
+     *
+     * @param path where the file goes; replaced if it exists
+     * @throws UncheckedIOException if the file cannot be written
+     * @throws UnsupportedOperationException if this file was opened read-only
+     */
+    public void writeTo(Path path) {
+        Objects.requireNonNull(path, "path");
+        Path target = path.toAbsolutePath();
+        Path temporary = null;
+        try {
+            // Not createTempFile: its owner-only permissions would stay on the finished file.
+            temporary = Files.createFile(target.resolveSibling("." + target.getFileName() + "."
+                    + Long.toUnsignedString(java.util.concurrent.ThreadLocalRandom.current().nextLong(), 36) + ".part"));
+            try (FileChannel channel = FileChannel.open(temporary, StandardOpenOption.READ, StandardOpenOption.WRITE);
+                 Arena mapping = Arena.ofConfined()) {
+                MemorySegment image = toImage((size, alignment) -> {
+                    try {
+                        return channel.map(FileChannel.MapMode.READ_WRITE, 0, size, mapping);
+                    } catch (IOException e) {
+                        throw new UncheckedIOException(e);
+                    }
+                });
+                image.force();
+            }
+            Files.move(temporary, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            temporary = null;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write " + target + ": " + e.getMessage(), e);
+        } catch (UncheckedIOException e) {
+            throw new UncheckedIOException("cannot write " + target + ": " + e.getCause().getMessage(), e.getCause());
+        } finally {
+            if (temporary != null) {
+                try {
+                    Files.deleteIfExists(temporary);
+                } catch (IOException ignored) {
+                    // the failure being reported matters more than a leftover part file
+                }
+            }
+        }
     }
 
     /** Closes the file and everything it handed out; idempotent. Views of an image you passed in stay valid. */

@@ -392,7 +392,8 @@ final class HeaderMessages {
      * What one header's messages say about its data, for the checks across messages: libhdf5 1.10.8
      * copies a compact dataset's elements times its type's size from the compact data whatever the
      * layout says it holds (a fuzzed h5py file with 0 bytes of compact data for three strings
-     * crashed it), and fills unwritten data from a fill value of the type's size.
+     * crashed it), a contiguous dataset's size must be what libhdf5 made it, and unwritten data is
+     * filled from a fill value of the type's size.
      */
     static final class Dataset {
         /** Where each message's body lies in the image; -1 for none. */
@@ -437,6 +438,13 @@ final class HeaderMessages {
                 throw corrupt(new Where(object, "its data layout"), "compact data of " + compact + " bytes for " + elements
                         + " elements of " + typeSize + " bytes");
             }
+            // libhdf5 sets a contiguous dataset's size to exactly this when it creates it; a mutated
+            // size sent strings whose Java decode then declined into libhdf5's global heap code, which hung.
+            long contiguous = layout < 0 ? -1 : contiguousSize(image, addresses, layout);
+            if (contiguous >= 0 && contiguous != bytes) {
+                throw corrupt(new Where(object, "its data layout"), "contiguous data of " + contiguous + " bytes for " + elements
+                        + " elements of " + typeSize + " bytes");
+            }
             long value = fill < 0 ? -1 : fillSize(image, fill, oldFill);
             if (value > 0 && value != typeSize) {
                 throw corrupt(new Where(object, "its fill value"), "a value of " + value + " bytes for elements of " + typeSize);
@@ -452,6 +460,14 @@ final class HeaderMessages {
             if (image.get(ValueLayout.JAVA_BYTE, at + 2) != 0) return -1;
             int rank = image.get(ValueLayout.JAVA_BYTE, at + 1) & 0xff;
             return Integer.toUnsignedLong(image.get(LittleEndian.INT, at + 8 + 4L * rank));
+        }
+
+        /** The data size of a contiguous layout (versions 3 and 4 give one); -1 otherwise. */
+        private static long contiguousSize(MemorySegment image, Superblock.Addresses addresses, long at) {
+            int version = image.get(ValueLayout.JAVA_BYTE, at);
+            if (version < 3 || image.get(ValueLayout.JAVA_BYTE, at + 1) != 1) return -1;
+            long size = LittleEndian.unsigned(image, at + 2 + addresses.offsetSize(), addresses.lengthSize());
+            return size < 0 ? Long.MAX_VALUE : size;
         }
 
         /** The size of the fill value where one is defined; -1 otherwise. */

@@ -178,7 +178,7 @@ class HeaderMessagesTest {
         }
     }
 
-    /** Compact data must hold every element (1.10.8 copied elements times size from 0 bytes), and a fill value one element. */
+    /** Compact and contiguous data must hold every element (1.10.8 copied elements times size from 0 bytes), a fill value one element. */
     @Test
     void compactDataAndFillValuesMustFitTheDataset() {
         byte[] space = bytes().u8(2, 1, 0, 1).u64(3).bytes();
@@ -207,5 +207,19 @@ class HeaderMessagesTest {
         filled.message(HeaderMessages.FILL_VALUE, where[3]);
         e = assertThrows(InvalidImageException.class, () -> filled.checkSizes(image, ADDRESSES, "'/labels'"));
         assertTrue(e.getMessage().contains("its fill value holds a value of 4 bytes for elements of 16"), e.getMessage());
+        for (long size : new long[] {48, 0xe500000030L}) {
+            byte[] contiguous = bytes().u8(3, 1).u64(2480).u64(size).bytes();
+            MemorySegment.copy(MemorySegment.ofArray(contiguous), 0, image, 200, contiguous.length);
+            HeaderMessages.Dataset stored = new HeaderMessages.Dataset();
+            stored.message(HeaderMessages.DATASPACE, where[0]);
+            stored.message(HeaderMessages.DATATYPE, where[1]);
+            stored.message(HeaderMessages.LAYOUT, 200);
+            if (size == 48) {
+                assertDoesNotThrow(() -> stored.checkSizes(image, ADDRESSES, "'/labels'"));
+            } else {
+                e = assertThrows(InvalidImageException.class, () -> stored.checkSizes(image, ADDRESSES, "'/labels'"));
+                assertTrue(e.getMessage().contains("contiguous data of " + size + " bytes for 3 elements of 16 bytes"), e.getMessage());
+            }
+        }
     }
 }

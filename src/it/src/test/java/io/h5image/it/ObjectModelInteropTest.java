@@ -39,25 +39,29 @@ class ObjectModelInteropTest {
     /** The content check_object_model.py expects. */
     static byte[] ours() {
         try (H5File file = H5File.create()) {
-            file.createDataset("run/temperature", new double[] {21.5, 22.0, 22.5});
-            file.createDataset("run/counts", new int[][] {{1, 2}, {3, 4}});
-            file.createDataset("flags", new boolean[] {true, false});
-            file.createDataset("label", "sensor α");
-            file.createDataset("names", new String[] {"a", "bé", ""});
-            Group run = file.group("run");
-            run.attributes().put("units", "C");
-            run.attributes().put("rate", 2.5);
-            run.attributes().put("id", 7);
-            run.attributes().put("shape", new long[] {3, 4});
-            run.attributes().put("tags", new String[] {"x", "y"});
-            file.attributes().put("version", (short) 3);
-            file.createGroup("empty/nested");
-            file.createDataset("particles", new Particle[] {
-                    new Particle(new Point(1, 2, 3), new float[] {0.1f, 0.2f, 0.3f}, true, 1L << 40),
-                    new Particle(new Point(4, 5, 6), new float[] {1, 2, 3}, false, -7)});
-            file.attributes().put("origin", new Point(1, 2, 3));
+            fill(file);
             return file.toBytes();
         }
+    }
+
+    private static void fill(H5File file) {
+        file.createDataset("run/temperature", new double[] {21.5, 22.0, 22.5});
+        file.createDataset("run/counts", new int[][] {{1, 2}, {3, 4}});
+        file.createDataset("flags", new boolean[] {true, false});
+        file.createDataset("label", "sensor α");
+        file.createDataset("names", new String[] {"a", "bé", ""});
+        Group run = file.group("run");
+        run.attributes().put("units", "C");
+        run.attributes().put("rate", 2.5);
+        run.attributes().put("id", 7);
+        run.attributes().put("shape", new long[] {3, 4});
+        run.attributes().put("tags", new String[] {"x", "y"});
+        file.attributes().put("version", (short) 3);
+        file.createGroup("empty/nested");
+        file.createDataset("particles", new Particle[] {
+                new Particle(new Point(1, 2, 3), new float[] {0.1f, 0.2f, 0.3f}, true, 1L << 40),
+                new Particle(new Point(4, 5, 6), new float[] {1, 2, 3}, false, -7)});
+        file.attributes().put("origin", new Point(1, 2, 3));
     }
 
     @Test
@@ -66,6 +70,41 @@ class ObjectModelInteropTest {
         Tools.Result result = Tools.runPython("check_object_model.py", dir, file.toString());
         assertEquals(0, result.exitCode(), result.stdout() + result.stderr());
         assertEquals("OK", result.stdout().strip());
+    }
+
+    /**
+     * {@code writeTo}: a normal file on disk, the same bytes as {@code toBytes}, read by h5py and
+     * h5dump, replacing what was there, with the permissions a new file gets (not a temp file's
+     * owner-only ones), no part file left behind; a read-only file refuses and leaves the target alone.
+     */
+    @Test
+    void writeToMakesANormalFileOnDisk() throws Exception {
+        Path file = dir.resolve("written.h5");
+        Files.writeString(file, "an older file");
+        byte[] expected = ours();
+        try (H5File h5 = H5File.create()) {
+            fill(h5);
+            h5.writeTo(file);
+        }
+        assertArrayEquals(expected, Files.readAllBytes(file));
+        Tools.Result h5py = Tools.runPython("check_object_model.py", dir, file.toString());
+        assertEquals("OK", h5py.stdout().strip(), h5py::describe);
+        Tools.Result dump = Tools.run(List.of(Tools.h5dump(), "-H", file.toString()), dir);
+        assertEquals(0, dump.exitCode(), dump::describe);
+        assertTrue(dump.stdout().contains("DATASET \"temperature\""), dump.stdout());
+        Path fresh = Files.createFile(dir.resolve("permissions-of-a-new-file"));
+        assertEquals(Files.getPosixFilePermissions(fresh), Files.getPosixFilePermissions(file));
+        try (var left = Files.list(dir)) {
+            assertEquals(List.of(), left.filter(p -> p.getFileName().toString().endsWith(".part")).toList());
+        }
+        try (H5File read = H5File.open(file)) {
+            assertThrows(UnsupportedOperationException.class, () -> read.writeTo(dir.resolve("copy.h5")));
+            assertArrayEquals(new double[] {21.5, 22.0, 22.5}, (double[]) read.dataset("run/temperature").read().toArray());
+        }
+        assertFalse(Files.exists(dir.resolve("copy.h5")));
+        var missingDirectory = assertThrows(java.io.UncheckedIOException.class,
+                () -> { try (H5File h5 = H5File.create()) { h5.writeTo(dir.resolve("no/such/dir/x.h5")); } });
+        assertTrue(missingDirectory.getMessage().startsWith("cannot write " + dir.resolve("no/such/dir/x.h5")), missingDirectory.getMessage());
     }
 
     @Test
