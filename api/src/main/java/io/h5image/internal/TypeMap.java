@@ -60,17 +60,49 @@ final class TypeMap {
      */
     static Handle memoryType(long fileType, DType dtype) {
         if (H5Tget_class(fileType) == H5T_ENUM() && dtype != DType.BOOL) {
-            Handle copy = Handle.of(H5Tcopy(fileType), Handle.Kind.DATATYPE, "H5Tcopy(enum)");
+            int nativeOrder = ByteOrder.nativeOrder() == ByteOrder.BIG_ENDIAN ? H5T_ORDER_BE() : H5T_ORDER_LE();
+            int order = H5Tget_order(fileType);
+            if (order == nativeOrder || order == H5T_ORDER_NONE()) {
+                return Handle.of(H5Tcopy(fileType), Handle.Kind.DATATYPE, "H5Tcopy(enum)");
+            }
+            return nativeEnum(fileType);
+        }
+        return create(dtype, ByteOrder.nativeOrder());
+    }
+
+    /**
+     * The enum {@code fileType} in native byte order. libhdf5 will not change the order of an enum
+     * that has members (1.14: "operation not allowed after enum members are defined"), so the enum
+     * is made anew over a native base, each member's value converted from the file's order.
+     */
+    private static Handle nativeEnum(long fileType) {
+        try (Arena arena = Arena.ofConfined();
+             Handle fileBase = Handle.of(H5Tget_super(fileType), Handle.Kind.DATATYPE, "H5Tget_super(enum)");
+             Handle base = Handle.of(H5Tcopy(fileBase.id()), Handle.Kind.DATATYPE, "H5Tcopy(enum base)")) {
+            Hdf5.check(H5Tset_order(base.id(), ByteOrder.nativeOrder() == ByteOrder.BIG_ENDIAN ? H5T_ORDER_BE() : H5T_ORDER_LE()),
+                    "H5Tset_order(enum base)");
+            Handle made = Handle.of(H5Tenum_create(base.id()), Handle.Kind.DATATYPE, "H5Tenum_create");
             try {
-                Hdf5.check(H5Tset_order(copy.id(), ByteOrder.nativeOrder() == ByteOrder.BIG_ENDIAN ? H5T_ORDER_BE() : H5T_ORDER_LE()),
-                        "H5Tset_order(enum)");
-                return copy;
+                int members = Hdf5.check(H5Tget_nmembers(fileType), "H5Tget_nmembers(enum)");
+                long size = H5Tget_size(fileType);
+                MemorySegment value = arena.allocate(Math.max(8, size), 8);
+                for (int i = 0; i < members; i++) {
+                    MemorySegment name = H5Tget_member_name(fileType, i);
+                    if (name.equals(MemorySegment.NULL)) throw Hdf5.failure("H5Tget_member_name(enum, " + i + ")");
+                    try {
+                        Hdf5.check(H5Tget_member_value(fileType, i, value), "H5Tget_member_value(enum, " + i + ")");
+                        Hdf5.check(H5Tconvert(fileBase.id(), base.id(), 1, value, MemorySegment.NULL, H5P_DEFAULT()), "H5Tconvert(enum value)");
+                        Hdf5.check(H5Tenum_insert(made.id(), name, value), "H5Tenum_insert");
+                    } finally {
+                        H5free_memory(name);
+                    }
+                }
+                return made;
             } catch (RuntimeException e) {
-                copy.close();
+                made.close();
                 throw e;
             }
         }
-        return create(dtype, ByteOrder.nativeOrder());
     }
 
     static Stored classify(long type, String dataset) {
