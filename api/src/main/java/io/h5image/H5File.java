@@ -159,9 +159,15 @@ public final class H5File implements Group, AutoCloseable {
                     }
                 });
                 image.force();
+                channel.force(true);
             }
             Files.move(temporary, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
             temporary = null;
+            try (FileChannel directory = FileChannel.open(target.getParent(), StandardOpenOption.READ)) {
+                directory.force(true); // the move itself, durable
+            } catch (IOException | UnsupportedOperationException notSupported) {
+                // some file systems cannot sync a directory; the file's own bytes are already forced
+            }
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write " + target + ": " + e.getMessage(), e);
         } catch (UncheckedIOException e) {

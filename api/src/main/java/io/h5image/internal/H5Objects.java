@@ -163,6 +163,10 @@ final class H5Objects {
                 continue;
             }
             ObjectIndex group = checker.index(address, "'" + parent + "'");
+            if (group.kind() == null) {
+                throw new InvalidImageException("the object header of '" + parent + "' holds no message that makes it a group,"
+                        + " dataset or datatype: the image is corrupt");
+            }
             if (group.kind() != Kind.GROUP) return Target.MISSING;
             ObjectIndex.Link link;
             if (group.links() != null) {
@@ -211,8 +215,9 @@ final class H5Objects {
                 return null;
             }
         }
-        return new ObjectIndex.Link(name, null, link.hard() ? ObjectIndex.HARD : link.soft() ? ObjectIndex.SOFT : ObjectIndex.EXTERNAL,
-                link.address(), value, -1);
+        int type = link.hard() ? ObjectIndex.HARD : link.soft() ? ObjectIndex.SOFT
+                : link.type() == H5L_TYPE_EXTERNAL() ? ObjectIndex.EXTERNAL : link.type(); // user-defined: not followed
+        return new ObjectIndex.Link(name, null, type, link.address(), value == null && type == ObjectIndex.EXTERNAL ? "'?'" : value, -1);
     }
 
     /** The address of an open object's header, as libhdf5 reports addresses (relative to the base address). */

@@ -23,6 +23,7 @@ final class HeaderMessages {
     static final int DATATYPE = 0x03;
     static final int FILL_VALUE_OLD = 0x04;
     static final int FILL_VALUE = 0x05;
+    static final int EXTERNAL_FILES = 0x07;
     static final int LAYOUT = 0x08;
     static final int FILTER_PIPELINE = 0x0B;
     static final int ATTRIBUTE = 0x0C;
@@ -59,6 +60,10 @@ final class HeaderMessages {
             case FILTER_PIPELINE -> pipeline(image, at, end, new Where(object, "its filter pipeline"));
             case ATTRIBUTE -> attribute(image, addresses, at, end, new Where(object, "an attribute"));
             case COMMENT -> terminated(image, at, end, new Where(object, "its comment"));
+            // libhdf5 decodes the list on open (slot counts unchecked, names from a local heap) and
+            // then reads any local file it names: refused before it sees one.
+            case EXTERNAL_FILES -> throw new InvalidImageException("refused: " + object + " keeps its data in external file(s);"
+                    + " h5image reads only data inside the image");
             default -> { }
         }
     }
@@ -91,7 +96,8 @@ final class HeaderMessages {
                 int exponentSize = image.get(ValueLayout.JAVA_BYTE, p + 5) & 0xff;
                 int mantissaAt = image.get(ValueLayout.JAVA_BYTE, p + 6) & 0xff;
                 int mantissaSize = image.get(ValueLayout.JAVA_BYTE, p + 7) & 0xff;
-                if (exponentAt + exponentSize > precision || mantissaAt + mantissaSize > precision || exponentSize == 0) {
+                long bitOffset = LittleEndian.unsigned(image, p, 2);
+                if (exponentAt + exponentSize > bitOffset + precision || mantissaAt + mantissaSize > bitOffset + precision) {
                     throw corrupt(where, "a float whose exponent or mantissa lies outside its " + precision + " bits");
                 }
                 return p + 12;
@@ -256,7 +262,9 @@ final class HeaderMessages {
         }
         if (!defined) return;
         need(image, p, 4, end, where);
-        int size = image.get(LittleEndian.INT, p);
+        // Versions 1 and 2 store a signed size (negative: no value); version 3 an unsigned one, which
+        // libhdf5 copies whatever it is.
+        long size = version == 3 ? Integer.toUnsignedLong(image.get(LittleEndian.INT, p)) : image.get(LittleEndian.INT, p);
         if (size > 0) need(image, p + 4, size, end, where);
     }
 
@@ -271,7 +279,7 @@ final class HeaderMessages {
             int rank = image.get(ValueLayout.JAVA_BYTE, at + 1) & 0xff;
             int layoutClass = image.get(ValueLayout.JAVA_BYTE, at + 2);
             if (rank > MAX_RANK + 1) throw corrupt(where, "a layout of rank " + rank);
-            long p = at + 8 + (layoutClass == 0 ? 0 : o) + 4L * rank + (layoutClass == 2 ? 4 : 0);
+            long p = at + 8 + (layoutClass == 0 ? 0 : o) + 4L * rank; // a chunked one's element size is its last dimension
             need(image, at, p - at, end, where);
             if (layoutClass == 0) {
                 need(image, p, 4, end, where);
@@ -372,7 +380,8 @@ final class HeaderMessages {
         long space = p;
         p += version == 1 ? pad8(spaceSize) : spaceSize;
         need(image, at, p - at, end, where);
-        if (nameSize > 0) terminated(image, name, name + nameSize, where);
+        if (nameSize == 0) throw corrupt(where, "a name of 0 bytes");
+        terminated(image, name, name + nameSize, where);
         Where typeWhere = new Where(where.object(), "an attribute's datatype");
         boolean sharedType = (flags & 1) != 0;
         if (!sharedType && datatype(image, type, type + typeSize, 0, typeWhere) > type + typeSize) {
@@ -400,27 +409,26 @@ final class HeaderMessages {
         private long dataspace = -1;
         private long datatype = -1;
         private long layout = -1;
-        private long fill = -1;
-        private boolean oldFill;
+        private final java.util.List<Long> fills = new java.util.ArrayList<>();
+        private final java.util.List<Long> oldFills = new java.util.ArrayList<>();
         private boolean sharedSpace;
 
         /** A message kept in this header (not shared). */
         void message(int type, long at) {
+            // libhdf5 reads the first message of a type: a later one must not be what is compared.
             switch (type) {
-                case DATASPACE -> dataspace = at;
-                case DATATYPE -> datatype = at;
-                case LAYOUT -> layout = at;
-                case FILL_VALUE_OLD, FILL_VALUE -> {
-                    fill = at;
-                    oldFill = type == FILL_VALUE_OLD;
-                }
+                case DATASPACE -> dataspace = dataspace < 0 ? at : dataspace;
+                case DATATYPE -> datatype = datatype < 0 ? at : datatype;
+                case LAYOUT -> layout = layout < 0 ? at : layout;
+                case FILL_VALUE_OLD -> oldFills.add(at);
+                case FILL_VALUE -> fills.add(at);
                 default -> { }
             }
         }
 
         /** The datatype kept in a committed datatype's header, at {@code at} (-1 if unknown). */
         void committedDatatype(long at) {
-            datatype = at;
+            if (datatype < 0) datatype = at;
         }
 
         /** The dataspace is kept elsewhere: nothing to compare with. */
@@ -445,9 +453,12 @@ final class HeaderMessages {
                 throw corrupt(new Where(object, "its data layout"), "contiguous data of " + contiguous + " bytes for " + elements
                         + " elements of " + typeSize + " bytes");
             }
-            long value = fill < 0 ? -1 : fillSize(image, fill, oldFill);
-            if (value > 0 && value != typeSize) {
-                throw corrupt(new Where(object, "its fill value"), "a value of " + value + " bytes for elements of " + typeSize);
+            for (int i = 0; i < fills.size() + oldFills.size(); i++) {
+                boolean old = i >= fills.size();
+                long value = fillSize(image, old ? oldFills.get(i - fills.size()) : fills.get(i), old);
+                if (value > 0 && value != typeSize) {
+                    throw corrupt(new Where(object, "its fill value"), "a value of " + value + " bytes for elements of " + typeSize);
+                }
             }
         }
 
@@ -475,7 +486,7 @@ final class HeaderMessages {
             if (old) return Integer.toUnsignedLong(image.get(LittleEndian.INT, at));
             int version = image.get(ValueLayout.JAVA_BYTE, at);
             if (version == 3) {
-                return (image.get(ValueLayout.JAVA_BYTE, at + 1) & 0x20) != 0 ? image.get(LittleEndian.INT, at + 2) : -1;
+                return (image.get(ValueLayout.JAVA_BYTE, at + 1) & 0x20) != 0 ? Integer.toUnsignedLong(image.get(LittleEndian.INT, at + 2)) : -1;
             }
             return image.get(ValueLayout.JAVA_BYTE, at + 3) != 0 ? image.get(LittleEndian.INT, at + 4) : -1;
         }

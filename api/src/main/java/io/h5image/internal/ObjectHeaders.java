@@ -139,26 +139,30 @@ final class ObjectHeaders {
             int version = size < 2 ? 0 : image.get(ValueLayout.JAVA_BYTE, at);
             int type = size < 2 ? 0 : image.get(ValueLayout.JAVA_BYTE, at + 1);
             if (version == 3 && type == 1) return -1;
-            long field = at + (version == 1 ? 8 : 2);
+            // Version 1: version, type, reserved (6), a reserved length-sized field, then the address.
+            long field = at + (version == 1 ? 8 + addresses.lengthSize() : 2);
             if (version < 1 || version > 3 || field + addresses.offsetSize() > at + size) {
                 throw new InvalidImageException("the object header of " + what + " has a shared datatype message that runs past its end"
                         + " or is of an unknown version: the image is corrupt");
             }
             long target = Superblock.address(image, field, addresses.offsetSize());
-            if (target < 0 || target == self) {
+            if (target < 0 || target == self || target > Long.MAX_VALUE - addresses.base()) {
                 throw new InvalidImageException("the object header of " + what + " shares its datatype with "
-                        + (target < 0 ? "no address" : "itself") + ": the image is corrupt");
+                        + (target == self ? "itself" : "no address") + ": the image is corrupt");
             }
             String committed = "the committed datatype of " + what;
-            verify(target, committed);
+            // Its own datatype may not be shared again: looked at before verify() follows it, so a
+            // crafted chain of committed types ends here, not in a stack overflow.
+            ObjectHeaders.verify(image, addresses.base() + target, committed);
             long[] typeAt = {-1};
             messages(this, target, committed, (messageType, flags, order, messageAt, messageSize) -> {
-                if (messageType == HeaderMessages.DATATYPE) {
+                if (messageType == HeaderMessages.DATATYPE && typeAt[0] < 0) {
                     if ((flags & SHARED) != 0) throw new InvalidImageException(committed + " shares its own datatype again: the image is corrupt");
                     typeAt[0] = messageAt;
                 }
                 return true;
             });
+            verify(target, committed);
             return typeAt[0];
         }
     }

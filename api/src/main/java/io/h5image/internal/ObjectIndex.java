@@ -311,6 +311,8 @@ final class ObjectIndex {
             }
             try {
                 FractalHeap.HeapObject object = heap.object(image, record);
+                // libhdf5 decodes every one of these to build its attribute table: checked as header messages are.
+                HeaderMessages.check(image, addresses, HeaderMessages.ATTRIBUTE, false, object.at(), object.size(), what);
                 dense.add(attribute(image, object.at(), object.size(), Integer.toUnsignedLong(image.get(LittleEndian.INT, record + 9)), what));
             } catch (FractalHeap.UnreadableObject e) {
                 leaveToLibhdf5[0] = true; // the others are still checked

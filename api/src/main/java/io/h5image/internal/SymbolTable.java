@@ -35,8 +35,30 @@ final class SymbolTable {
     /** Deeper than any real group tree (each level multiplies the fan-out by 2K, at least 2). */
     private static final int MAX_LEVEL = 64;
 
-    /** The data segment of a group's local heap: the names and soft link values. */
-    private record LocalHeap(long at, long size) {}
+    /**
+     * The data segment of a group's local heap: the names and soft link values. Each is kept in a
+     * block of its own, so all of them together fit in the segment; {@code read} counts what the
+     * entries copied out, so that entries pointing into one long unterminated run cannot make the
+     * reader copy it again and again.
+     */
+    private static final class LocalHeap {
+        final long at;
+        final long size;
+        long read;
+
+        LocalHeap(long at, long size) {
+            this.at = at;
+            this.size = size;
+        }
+
+        long at() {
+            return at;
+        }
+
+        long size() {
+            return size;
+        }
+    }
 
     /**
      * The links of the group whose symbol table message (B-tree address, local heap address) is the
@@ -104,13 +126,14 @@ final class SymbolTable {
 
     /**
      * A symbol table node: signature, version 1, reserved, symbols (2), then entries of link name
-     * offset (O), object header address (O), cache type (4), reserved (4) and scratch pad (16).
+     * offset (L), object header address (O), cache type (4), reserved (4) and scratch pad (16).
      */
     private static void symbols(MemorySegment image, Superblock.Addresses addresses, long address, LocalHeap heap,
                                 List<ObjectIndex.Link> links, Set<Long> seen, String what) {
         if (!seen.add(address)) throw corrupt(what, "a symbol table node at " + address + " reached twice");
         int o = addresses.offsetSize();
-        long entrySize = 2L * o + 24;
+        int l = addresses.lengthSize();
+        long entrySize = l + o + 24L;
         long at = absolute(image, addresses, address, 8, what, "a symbol table node");
         if (image.get(LittleEndian.INT, at) != SNOD || image.get(ValueLayout.JAVA_BYTE, at + 4) != 1) {
             throw corrupt(what, "no symbol table node (SNOD, version 1) at " + address);
@@ -119,17 +142,17 @@ final class SymbolTable {
         absolute(image, addresses, address, 8 + symbols * entrySize, what, "a symbol table node");
         for (int i = 0; i < symbols; i++) {
             long entry = at + 8 + i * entrySize;
-            byte[] name = string(image, heap, LittleEndian.unsigned(image, entry, o), what, "a link name");
+            byte[] name = string(image, heap, LittleEndian.unsigned(image, entry, l), what, "a link name");
             String text = new String(name, StandardCharsets.UTF_8);
             if (name.length == 0 || text.indexOf('/') >= 0) throw corrupt(what, "a link named '" + text + "'");
-            int cacheType = image.get(LittleEndian.INT, entry + 2L * o);
+            int cacheType = image.get(LittleEndian.INT, entry + l + o);
             if (cacheType == CACHED_SOFT_LINK) {
-                long valueOffset = Integer.toUnsignedLong(image.get(LittleEndian.INT, entry + 2L * o + 8));
+                long valueOffset = Integer.toUnsignedLong(image.get(LittleEndian.INT, entry + l + o + 8));
                 String value = new String(string(image, heap, valueOffset, what, "the value of soft link '" + text + "'"),
                         StandardCharsets.UTF_8);
                 links.add(new ObjectIndex.Link(text, name, ObjectIndex.SOFT, -1, value, -1));
             } else {
-                long target = Superblock.address(image, entry + o, o);
+                long target = Superblock.address(image, entry + l, o);
                 if (target < 0) throw corrupt(what, "link '" + text + "' to no address");
                 links.add(new ObjectIndex.Link(text, name, ObjectIndex.HARD, target, null, -1));
             }
@@ -146,6 +169,10 @@ final class SymbolTable {
         long limit = heap.at() + heap.size();
         while (end < limit && image.get(ValueLayout.JAVA_BYTE, end) != 0) end++;
         if (end == limit) throw corrupt(what, which + " running past the end of its local heap");
+        heap.read += end - start + 1;
+        if (heap.read > heap.size()) {
+            throw corrupt(what, "link names and values of more bytes than its " + heap.size() + "-byte local heap holds");
+        }
         return image.asSlice(start, end - start).toArray(ValueLayout.JAVA_BYTE);
     }
 

@@ -108,6 +108,8 @@ class HeaderMessagesTest {
         VALID.put("compact layout v3", new Object[] {HeaderMessages.LAYOUT, bytes().u8(3, 0).u16(3).u8(1, 2, 3)});
         VALID.put("contiguous layout v3", new Object[] {HeaderMessages.LAYOUT, bytes().u8(3, 1).u64(2048).u64(80)});
         VALID.put("chunked layout v3", new Object[] {HeaderMessages.LAYOUT, bytes().u8(3, 2, 3).u64(4096).u32(5).u32(20).u32(8)});
+        VALID.put("chunked layout v1, the element size its last dimension", new Object[] {HeaderMessages.LAYOUT,
+                bytes().u8(1, 2, 2, 0, 0, 0, 0, 0).u64(4096).u32(10).u32(8)});
         VALID.put("chunked layout v4, fixed array", new Object[] {HeaderMessages.LAYOUT,
                 bytes().u8(4, 2, 0, 2, 2).u16(5).u16(8).u8(3, 10).u64(4096)});
         VALID.put("filter pipeline v1", new Object[] {HeaderMessages.FILTER_PIPELINE,
@@ -169,12 +171,17 @@ class HeaderMessagesTest {
         bad.put("a dataspace of rank 33", new Object[] {HeaderMessages.DATASPACE, bytes().u8(2, 33, 0, 1)});
         bad.put("an array type of 8 bytes holding 3 elements of 4", new Object[] {HeaderMessages.DATATYPE,
                 bytes().u8(0x3a, 0, 0, 0).u32(8).u8(1).u32(3).then(int32())});
+        bad.put("a fill value of 2^31 bytes (version 3 sizes are unsigned)", new Object[] {HeaderMessages.FILL_VALUE,
+                bytes().u8(3, 0x20).u32(0x80000000L).u8(1, 2)});
+        bad.put("refused: '/x' keeps its data in external file(s)", new Object[] {HeaderMessages.EXTERNAL_FILES,
+                bytes().u8(1, 0, 0, 0).u16(1).u16(1).u64(0)});
         bad.put("a datatype of class 11", new Object[] {HeaderMessages.DATATYPE, bytes().u8(0x1b, 0, 0, 0).u32(4)});
         for (var entry : bad.entrySet()) {
             byte[] message = ((Bytes) entry.getValue()[1]).bytes();
             InvalidImageException e = assertThrows(InvalidImageException.class,
                     () -> check((int) entry.getValue()[0], message, message.length), entry.getKey());
-            assertTrue(e.getMessage().contains(entry.getKey()), e.getMessage());
+            String expected = entry.getKey().startsWith("a fill value of 2^31") ? "runs past its end" : entry.getKey();
+            assertTrue(e.getMessage().contains(expected), e.getMessage());
         }
     }
 
