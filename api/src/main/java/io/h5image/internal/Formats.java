@@ -33,7 +33,7 @@ final class Formats {
      * For any object create list: attributes in creation order, no timestamps, and attributes kept
      * in the object header however many there are (libhdf5 still moves one too big for a header
      * message out). Attributes in the header are what h5image reads in Java when an image comes
-     * from bytes ({@link StringAttributes}); dense storage (a fractal heap and B-trees, libhdf5's
+     * from bytes ({@link AttributeValues}); dense storage (a fractal heap and B-trees, libhdf5's
      * default past 8) would send variable-length strings back through libhdf5's global heap code.
      */
     static void objectCreate(long ocpl) {

@@ -88,15 +88,19 @@ public final class GroupNode implements Group {
     @Override
     public List<String> names() {
         return file.call(f -> {
-            try (Arena arena = Arena.ofConfined();
-                 Handle group = H5Objects.open(f, path, H5Objects.Kind.GROUP)) {
+            // From bytes: the kind and the links read in Java, in the order libhdf5 would list them,
+            // with no libhdf5 open at all.
+            H5Objects.require(f, path, H5Objects.Kind.GROUP);
+            try (Arena arena = Arena.ofConfined()) {
                 ObjectIndex java = H5Objects.index(f, path, arena);
                 if (java != null && java.links() != null) {
-                    // From bytes: read in Java, in the order libhdf5 would list them.
                     List<String> names = new ArrayList<>(java.links().size());
                     for (ObjectIndex.Link link : java.links()) names.add(link.name());
                     return List.copyOf(names);
                 }
+            }
+            try (Arena arena = Arena.ofConfined();
+                 Handle group = H5Objects.open(f, path, H5Objects.Kind.GROUP)) {
                 MemorySegment info = arena.allocate(io.h5image.bindings.H5G_info_t.layout());
                 Hdf5.check(H5Gget_info(group.id(), info), "H5Gget_info('" + path + "')");
                 long links = io.h5image.bindings.H5G_info_t.nlinks(info);

@@ -73,8 +73,8 @@ final class H5Objects {
     }
 
     private static InvalidImageException refused(String path, String link) {
-        return new InvalidImageException("refused: the path '" + path + "' crosses an external link to " + link
-                + "; h5image reads only what is inside the image");
+        return new InvalidImageException("refused: the path '" + path + "' crosses an external link to "
+                + (link != null ? link : "another file") + "; h5image reads only what is inside the image");
     }
 
     /**
@@ -217,7 +217,7 @@ final class H5Objects {
         }
         int type = link.hard() ? ObjectIndex.HARD : link.soft() ? ObjectIndex.SOFT
                 : link.type() == H5L_TYPE_EXTERNAL() ? ObjectIndex.EXTERNAL : link.type(); // user-defined: not followed
-        return new ObjectIndex.Link(name, null, type, link.address(), value == null && type == ObjectIndex.EXTERNAL ? "'?'" : value, -1);
+        return new ObjectIndex.Link(name, null, type, link.address(), value, -1);
     }
 
     /** The address of an open object's header, as libhdf5 reports addresses (relative to the base address). */
