@@ -22,12 +22,14 @@ public interface Attributes {
     /**
      * Reads an attribute. Strings come back as {@code String} (a scalar) or {@code String[]};
      * numbers as a boxed value (a scalar) or a primitive array of the attribute's rank (unsigned
-     * types widened as {@link NdArray#toArray()} does); bools as {@code Boolean} or {@code boolean[]}.
+     * types widened as {@link NdArray#toArray()} does); bools as {@code Boolean} or {@code boolean[]};
+     * every other type (compounds as maps, references, opaque, variable-length sequences, a null
+     * dataspace as {@link Empty}) as {@link Dataset#readValue()} maps it.
      *
      * @param name the attribute's name
      * @return its value
      * @throws NotFoundException if there is no attribute of that name
-     * @throws UnsupportedTypeException if its type is one h5image cannot read
+     * @throws UnsupportedTypeException if its type is one h5image cannot represent (a long double, a VAX float, a time type)
      */
     Object get(String name);
 

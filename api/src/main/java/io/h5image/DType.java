@@ -23,6 +23,11 @@ public enum DType {
     UINT32(4, false, false, ValueLayout.JAVA_INT_UNALIGNED, long.class),
     /** {@link NdArray#toArray()} gives {@code long} holding the same 64 bits: read it with {@link Long#toUnsignedString(long)}. */
     UINT64(8, false, false, ValueLayout.JAVA_LONG_UNALIGNED, long.class),
+    /**
+     * IEEE 754 binary16, as numpy's {@code float16}: read in place as 16-bit halves; {@link
+     * NdArray#toArray()} widens each to {@code float} (exactly: every half is a float).
+     */
+    FLOAT16(2, true, true, ValueLayout.JAVA_SHORT_UNALIGNED, float.class),
     /** IEEE 754 binary32 ({@code float}). */
     FLOAT32(4, true, true, ValueLayout.JAVA_FLOAT_UNALIGNED, float.class),
     /** IEEE 754 binary64 ({@code double}). */
@@ -54,7 +59,7 @@ public enum DType {
         return !signed && this != BOOL;
     }
 
-    /** {@return true for {@link #FLOAT32} and {@link #FLOAT64}} */
+    /** {@return true for {@link #FLOAT16}, {@link #FLOAT32} and {@link #FLOAT64}} */
     public boolean isFloatingPoint() {
         return floating;
     }

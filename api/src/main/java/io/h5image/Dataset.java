@@ -9,17 +9,56 @@ public interface Dataset {
     /** {@return this dataset's absolute path} */
     String path();
 
-    /** {@return the dimensions, C order; empty for a scalar} */
+    /**
+     * The dimensions, C order: empty for a scalar, null for a null dataspace (h5py's {@code Empty},
+     * whose {@code shape} is {@code None}). An array type's dimensions are not included: they are
+     * the type's ({@link #type()}), though {@link #read()} joins them as numpy does.
+     *
+     * @return the dimensions, or null
+     */
     long[] shape();
 
     /**
-     * Reads numbers or bools. Contiguous data of an image opened in place comes back as a view of
-     * the image (which lives as long as the image's memory, not the file); anything else is a copy.
+     * Whether the dataspace is null (h5py's {@code Empty}): a type but no elements and no shape,
+     * unlike a scalar (one element) or a zero-length array.
+     *
+     * @return true for a null dataspace
+     */
+    boolean hasNullDataspace();
+
+    /**
+     * Reads numbers: integers (any precision), IEEE floats (float16 too, widened to {@code float} by
+     * {@link NdArray#toArray()}), bit fields (as unsigned integers, as h5py reads them), bools,
+     * enums (as their base integers), and array types of these, whose dimensions join the
+     * dataset's as numpy joins them. Contiguous data of an image opened in place comes back as a
+     * view of the image (which lives as long as the image's memory, not the file) where the stored
+     * bytes are the values; anything else is a copy, converted to native byte order.
      *
      * @return the elements
-     * @throws UnsupportedTypeException if the dataset holds strings or another type
+     * @throws UnsupportedTypeException if the dataset holds strings or another type, or has a null dataspace
      */
     NdArray read();
+
+    /**
+     * Reads the whole dataset as Java values, whatever its type: the general reader, as
+     * {@link Attributes#get(String)} reads an attribute. A scalar gives one value; an array gives
+     * a Java array of the same rank. Each element is, by type:
+     * <ul>
+     * <li>integers and bit fields: {@code byte}, {@code short}, {@code int}, {@code long}, unsigned
+     * types widened as {@link NdArray#toArray()} widens them; enums: their base integers;</li>
+     * <li>floats: {@code float} (float16 widened) or {@code double}; bools: {@code boolean};</li>
+     * <li>strings, fixed or variable length: {@code String}, padding removed;</li>
+     * <li>compounds: an unmodifiable {@code Map<String, Object>} of member name to value, in member order;</li>
+     * <li>array types: a Java array of the type's dimensions; variable-length sequences: a one-dimensional
+     * Java array (so a dataset of sequences of int is a ragged {@code int[][]});</li>
+     * <li>opaque: {@code byte[]}; references: {@link H5Reference} (null for a null reference).</li>
+     * </ul>
+     * A null dataspace gives an {@link Empty}.
+     *
+     * @return the value
+     * @throws UnsupportedTypeException if the type is one h5image cannot represent (a long double, a VAX float, a time type)
+     */
+    Object readValue();
 
     /**
      * Reads strings: fixed or variable length, ASCII or UTF-8, any padding.

@@ -198,6 +198,11 @@ public final class NdArray {
                 ValueLayout.OfInt in = (ValueLayout.OfInt) stored;
                 for (int i = 0; i < count; i++) out[i] = Integer.toUnsignedLong(data.get(in, offset + 4L * i));
             }
+            case FLOAT16 -> {
+                float[] out = (float[]) leaf;
+                ValueLayout.OfShort in = (ValueLayout.OfShort) stored;
+                for (int i = 0; i < count; i++) out[i] = Float.float16ToFloat(data.get(in, offset + 2L * i));
+            }
             case BOOL -> {
                 boolean[] out = (boolean[]) leaf;
                 for (int i = 0; i < count; i++) out[i] = data.get(ValueLayout.JAVA_BYTE, offset + i) != 0;

@@ -51,9 +51,11 @@ final class AttributeSet implements Attributes {
 
     @Override
     public Object get(String name) {
-        // From bytes, read in Java where the type allows (AttributeValues), away from libhdf5.
+        // From bytes, read in Java where the type allows (AttributeValues), away from libhdf5; else
+        // libhdf5 gives the type and dataspace, and the data comes from the message Java found.
         return read(name, (f, found, where) -> AttributeValues.read(f.checker(), found, f.decodeLimit(), where),
-                (f, attribute, type, space, where) -> Values.decode(type, space, where, f.decodeLimit(),
+                (f, found, attribute, type, space, where) -> StoredValues.attribute(f, type, space,
+                        found == null ? null : AttributeValues.data(f.checker(), found, where), where,
                         (memoryType, buffer) -> Hdf5.check(H5Aread(attribute, memoryType, buffer), "H5Aread(" + where + ")")));
     }
 
@@ -80,9 +82,12 @@ final class AttributeSet implements Attributes {
         T apply(NativeFile f, ObjectIndex.Attribute found, String where);
     }
 
-    /** What to do with an open attribute: its identifier, type, dataspace, and a name for messages. */
+    /**
+     * What to do with an open attribute: what Java found of it (null if nothing), its identifier,
+     * type and dataspace, and a name for messages.
+     */
     private interface Reading<T> {
-        T apply(NativeFile f, long attribute, long type, long space, String where);
+        T apply(NativeFile f, ObjectIndex.Attribute found, long attribute, long type, long space, String where);
     }
 
     /**
@@ -109,7 +114,7 @@ final class AttributeSet implements Attributes {
                     try (Handle attribute = Handle.of(H5Aopen(object.id(), cName, H5P_DEFAULT()), Handle.Kind.ATTRIBUTE, "H5Aopen(" + where + ")");
                          Handle type = Handle.of(H5Aget_type(attribute.id()), Handle.Kind.DATATYPE, "H5Aget_type(" + where + ")");
                          Handle space = Handle.of(H5Aget_space(attribute.id()), Handle.Kind.DATASPACE, "H5Aget_space(" + where + ")")) {
-                        return reading.apply(f, attribute.id(), type.id(), space.id(), where);
+                        return reading.apply(f, found, attribute.id(), type.id(), space.id(), where);
                     }
                 }
             }
@@ -143,13 +148,13 @@ final class AttributeSet implements Attributes {
     }
 
     private List<?> records(String name, Class<?> recordType) {
-        return read(name, null, (f, attribute, type, space, where) -> DatasetNode.records(type, space, recordType, where, f,
+        return read(name, null, (f, found, attribute, type, space, where) -> DatasetNode.records(type, space, recordType, where, f,
                 (memoryType, buffer) -> Hdf5.check(H5Aread(attribute, memoryType, buffer), "H5Aread(" + where + ")")));
     }
 
     @Override
     public io.h5image.H5Type type(String name) {
-        return read(name, null, (f, attribute, type, space, where) -> Types.describe(type, where));
+        return read(name, null, (f, found, attribute, type, space, where) -> Types.describe(type, where));
     }
 
     @Override

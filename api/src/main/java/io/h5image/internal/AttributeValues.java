@@ -30,7 +30,7 @@ final class AttributeValues {
     private static final int VARIABLE_LENGTH = 9;
 
     /**
-     * The value of {@code attribute}, as {@link Values#decode} gives it (a String or String[], a
+     * The value of {@code attribute}, as {@link StoredValues#attribute} gives it (a String or String[], a
      * boxed number or a primitive array); null where libhdf5 should read it.
      */
     static Object read(ObjectHeaders.Checker checker, ObjectIndex.Attribute attribute, long limit, String where) {
@@ -73,10 +73,31 @@ final class AttributeValues {
         return NdArray.of(image.asSlice(p, bytes), standard.dtype(), standard.order(), shape).toArray();
     }
 
+    /**
+     * The data of {@code attribute} as its message stores it (the file's form: a variable-length
+     * part or reference is a heap reference or an address), after its name, datatype and dataspace;
+     * null where the message shares its datatype or dataspace (then libhdf5 reads it).
+     */
+    static MemorySegment data(ObjectHeaders.Checker checker, ObjectIndex.Attribute attribute, String where) {
+        MemorySegment image = checker.image();
+        long at = attribute.at();
+        int version = image.get(ValueLayout.JAVA_BYTE, at);
+        int flags = version == 1 ? 0 : image.get(ValueLayout.JAVA_BYTE, at + 1);
+        if ((flags & 3) != 0) return null;
+        long nameSize = LittleEndian.unsigned(image, at + 2, 2);
+        long typeSize = LittleEndian.unsigned(image, at + 4, 2);
+        long spaceSize = LittleEndian.unsigned(image, at + 6, 2);
+        long p = at + (version == 3 ? 9 : 8);
+        p += version == 1 ? pad8(nameSize) + pad8(typeSize) + pad8(spaceSize) : nameSize + typeSize + spaceSize;
+        long end = at + attribute.size();
+        if (p > end) throw corrupt(where, "a datatype or dataspace running past its message");
+        return image.asSlice(p, end - p);
+    }
+
     private static Object strings(GlobalHeap heap, MemorySegment image, long typeAt, long data, long end, long count, long[] shape,
                                   long limit, String where) {
         int classBits = image.get(ValueLayout.JAVA_BYTE, typeAt + 1) & 0x0f;
-        if (classBits != 1) return null; // a variable-length sequence, not a string
+        if (classBits != 1 || shape.length > 1) return null; // a sequence, not a string; or strings of a shape the general decoder gives
         Charset charset = (image.get(ValueLayout.JAVA_BYTE, typeAt + 2) & 0x0f) == 1 ? StandardCharsets.UTF_8 : StandardCharsets.US_ASCII;
         long reference = heap.referenceSize();
         if (count > (end - data) / reference) throw corrupt(where, count + " strings in " + (end - data) + " bytes of data");

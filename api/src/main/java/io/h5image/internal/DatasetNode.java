@@ -117,7 +117,25 @@ public final class DatasetNode implements Dataset {
         return file.call(f -> {
             try (Arena arena = Arena.ofConfined();
                  OpenDataset dataset = OpenDataset.open(f, path)) {
-                return ImageReader.shape(dataset.space().id(), path, arena);
+                return ImageReader.isNull(dataset.space().id(), path) ? null : ImageReader.shape(dataset.space().id(), path, arena);
+            }
+        });
+    }
+
+    @Override
+    public boolean hasNullDataspace() {
+        return file.call(f -> {
+            try (OpenDataset dataset = OpenDataset.open(f, path)) {
+                return ImageReader.isNull(dataset.space().id(), path);
+            }
+        });
+    }
+
+    @Override
+    public Object readValue() {
+        return file.call(f -> {
+            try (OpenDataset dataset = OpenDataset.open(f, path)) {
+                return StoredValues.dataset(f, dataset, path);
             }
         });
     }

@@ -84,6 +84,58 @@ final class GlobalHeap {
         return out;
     }
 
+    /**
+     * The variable-length string whose length and heap reference lie at {@code at} of {@code data}
+     * (a dataset's elements, an attribute's data, a sequence's heap object).
+     */
+    String string(MemorySegment data, long at, Charset charset, String where) {
+        long length = Integer.toUnsignedLong(data.get(LittleEndian.INT, at));
+        MemorySegment object = referenced(data, at + 4, where);
+        if (object == null) {
+            if (length != 0) throw new InvalidImageException(where + " holds a string of " + length + " bytes with no heap object: the image is corrupt");
+            return "";
+        }
+        if (length > object.byteSize()) {
+            throw new InvalidImageException(where + " holds a string of " + length + " bytes but its heap object holds "
+                    + object.byteSize() + ": the image is corrupt");
+        }
+        return new String(object.asSlice(0, length).toArray(ValueLayout.JAVA_BYTE), charset);
+    }
+
+    /** Bytes of the offsets (addresses) of this heap's file. */
+    int offsetSize() {
+        return offsetSize;
+    }
+
+    /**
+     * The bytes of heap object {@code index} of the collection at {@code collection} (relative
+     * address, as stored), checked against the collection and the image.
+     */
+    MemorySegment object(long collection, long index, String where) {
+        Map<Integer, HeapObject> objects = collections.get(collection);
+        if (objects == null) {
+            objects = parse(collection, where);
+            collections.put(collection, objects);
+        }
+        HeapObject object = index > Integer.MAX_VALUE || index <= 0 ? null : objects.get((int) index);
+        if (object == null) {
+            throw new InvalidImageException(where + " refers to object " + index + " of the global heap collection at "
+                    + collection + ", which has no such object: the image is corrupt");
+        }
+        return image.asSlice(object.at(), object.size());
+    }
+
+    /**
+     * The heap object a heap reference of the file's form at {@code at} of {@code data} names
+     * (collection address, then a 4-byte index); null for a reference to nothing (address 0).
+     */
+    MemorySegment referenced(MemorySegment data, long at, String where) {
+        long collection = LittleEndian.unsigned(data, at, offsetSize);
+        long index = Integer.toUnsignedLong(data.get(LittleEndian.INT, at + offsetSize));
+        if (collection == 0 && index == 0) return null;
+        return object(collection, index, where);
+    }
+
     private long address(long at) {
         return LittleEndian.unsigned(image, at, offsetSize);
     }

@@ -60,8 +60,14 @@ public final class ImageReader {
      * a slice of the image when the data is contiguous in an image that does not move, else a copy.
      */
     static Result read(NativeFile file, String path) {
-        try (Arena arena = Arena.ofConfined();
-             OpenDataset dataset = OpenDataset.open(file, path)) {
+        try (OpenDataset dataset = OpenDataset.open(file, path)) {
+            return read(file, dataset, path);
+        }
+    }
+
+    /** {@link #read(NativeFile, String)} of a dataset already open. */
+    static Result read(NativeFile file, OpenDataset dataset, String path) {
+        try (Arena arena = Arena.ofConfined()) {
             MemorySegment source = file.viewSource();
             Parsed parsed = parse(dataset, path, source == null ? Long.MAX_VALUE : source.byteSize(), arena);
             if (parsed.viewOffset() >= 0 && source != null) {
@@ -76,11 +82,31 @@ public final class ImageReader {
     private record Parsed(DType dtype, ByteOrder order, long[] shape, long byteSize, long viewOffset) {}
 
     private static Parsed parse(OpenDataset dataset, String path, long imageSize, Arena arena) {
+        long space = dataset.space().id();
+        if (isNull(space, path)) {
+            throw new UnsupportedTypeException("dataset '" + path + "' has a null dataspace (h5py's Empty): no elements and no"
+                    + " shape, so no array; readValue() gives it as an Empty");
+        }
         TypeMap.Stored stored = TypeMap.classify(dataset.type().id(), path);
-        long[] shape = shape(dataset.space().id(), path, arena);
+        long[] shape = join(shape(space, path, arena), stored.elementDims());
         long size = byteSize(stored.dtype(), shape, path);
-        long viewOffset = viewOffset(dataset, size, imageSize, path, stored.dtype().numpyName() + Arrays.toString(shape));
+        long viewOffset = stored.viewable()
+                ? viewOffset(dataset, size, imageSize, path, stored.dtype().numpyName() + Arrays.toString(shape)) : -1;
+        if (!stored.viewable()) refuseDataOutsideTheImage(dataset.creation().id(), path);
         return new Parsed(stored.dtype(), stored.order(), shape, size, viewOffset);
+    }
+
+    /** The dataset's dimensions, then an array type's: numpy's shape for an array-typed dataset. */
+    static long[] join(long[] shape, long[] elementDims) {
+        if (elementDims.length == 0) return shape;
+        long[] joined = Arrays.copyOf(shape, shape.length + elementDims.length);
+        System.arraycopy(elementDims, 0, joined, shape.length, elementDims.length);
+        return joined;
+    }
+
+    /** Whether {@code space} is a null dataspace (h5py's {@code Empty}): no elements, no shape. */
+    static boolean isNull(long space, String path) {
+        return Hdf5.check(H5Sget_simple_extent_type(space), "H5Sget_simple_extent_type('" + path + "')") == H5S_NULL();
     }
 
     /**
@@ -90,8 +116,7 @@ public final class ImageReader {
      */
     static long viewOffset(OpenDataset dataset, long size, long imageSize, String path, String what) {
         long dcpl = dataset.creation().id();
-        int layout = Hdf5.check(H5Pget_layout(dcpl), "H5Pget_layout('" + path + "')");
-        refuseDataOutsideTheImage(dcpl, layout, path);
+        int layout = refuseDataOutsideTheImage(dcpl, path);
         int filters = Hdf5.check(H5Pget_nfilters(dcpl), "H5Pget_nfilters('" + path + "')");
         if (layout != H5D_CONTIGUOUS() || filters != 0) return -1;
         if (size == 0) return 0;
@@ -106,7 +131,8 @@ public final class ImageReader {
      * comes from elsewhere: reading it must never read the local disk (a crafted image could name
      * /etc/passwd and get it back as the array).
      */
-    private static void refuseDataOutsideTheImage(long dcpl, int layout, String path) {
+    static int refuseDataOutsideTheImage(long dcpl, String path) {
+        int layout = Hdf5.check(H5Pget_layout(dcpl), "H5Pget_layout('" + path + "')");
         if (layout == H5D_VIRTUAL()) {
             throw new InvalidImageException("refused: dataset '" + path + "' is a virtual dataset whose data lives in"
                     + " other files; h5image reads only data inside the image");
@@ -116,15 +142,16 @@ public final class ImageReader {
             throw new InvalidImageException("refused: dataset '" + path + "' keeps its data in " + external
                     + " external file(s); h5image reads only data inside the image");
         }
+        return layout;
     }
 
-    /** C-order dims of a simple dataspace, empty for a scalar; a null dataspace has no array to give. */
+    /** C-order dims of a simple dataspace, empty for a scalar; a null dataspace has no shape to give (see {@link #isNull}). */
     static long[] shape(long space, String path, Arena arena) {
         int kind = Hdf5.check(H5Sget_simple_extent_type(space), "H5Sget_simple_extent_type('" + path + "')");
         if (kind == H5S_SCALAR()) return new long[0];
         if (kind != H5S_SIMPLE()) {
-            throw new UnsupportedTypeException("dataset '" + path + "' has a null dataspace (h5py.Empty):"
-                    + " no elements and no shape; h5image reads scalars and arrays");
+            throw new UnsupportedTypeException("'" + path + "' has a null dataspace (h5py's Empty):"
+                    + " no elements and no shape; readValue() gives it as an Empty");
         }
         int rank = Hdf5.check(H5Sget_simple_extent_ndims(space), "H5Sget_simple_extent_ndims('" + path + "')");
         MemorySegment dims = arena.allocate(ValueLayout.JAVA_LONG, Math.max(rank, 1));

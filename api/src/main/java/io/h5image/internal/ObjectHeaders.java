@@ -34,6 +34,7 @@ final class ObjectHeaders {
         private final Map<String, Long> checkedPaths = new HashMap<>();
         /** The image's global heap, its collections parsed once for every string attribute read. */
         private GlobalHeap heap;
+        private ObjectPaths paths;
         /** Objects' links and attributes, read and checked once per object (by header address). */
         private final Map<Long, ObjectIndex> indexes = new HashMap<>();
         /** Headers whose messages passed {@link HeaderMessages} (relative addresses). */
@@ -67,6 +68,12 @@ final class ObjectHeaders {
         GlobalHeap heap() {
             if (heap == null) heap = GlobalHeap.of(image);
             return heap;
+        }
+
+        /** Every object's path, walked once, for references. */
+        ObjectPaths paths() {
+            if (paths == null) paths = ObjectPaths.of(this);
+            return paths;
         }
 
         Superblock.Addresses addresses() {

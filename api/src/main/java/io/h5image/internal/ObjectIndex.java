@@ -57,18 +57,20 @@ final class ObjectIndex {
 
     private final H5Objects.Kind kind;
     private final List<Link> links;
+    private final List<Link> nativeOrder;
     private final Map<String, Link> linksByName;
     private final List<Attribute> attributes;
 
-    private ObjectIndex(H5Objects.Kind kind, List<Link> links, List<Attribute> attributes) {
+    private ObjectIndex(H5Objects.Kind kind, Listing links, List<Attribute> attributes) {
         this.kind = kind;
-        this.links = links;
+        this.links = links == null ? null : Collections.unmodifiableList(links.listed());
+        this.nativeOrder = links == null ? null : Collections.unmodifiableList(links.nativeOrder());
         this.attributes = attributes;
         if (links == null) {
             linksByName = null;
         } else {
             linksByName = new HashMap<>();
-            for (Link link : links) linksByName.put(key(link.nameBytes()), link);
+            for (Link link : this.links) linksByName.put(key(link.nameBytes()), link);
         }
     }
 
@@ -85,6 +87,18 @@ final class ObjectIndex {
     List<Link> links() {
         return links;
     }
+
+    /**
+     * The links in the order libhdf5 visits them natively ({@code H5_ITER_NATIVE} on the name index):
+     * header order for links in the header, the name index's (hash) order for dense storage, name
+     * order for a symbol table. Resolving a reference's path walks this order, as libhdf5 does.
+     */
+    List<Link> nativeOrder() {
+        return nativeOrder;
+    }
+
+    /** Links as listed ({@link #links()}) and in libhdf5's native order ({@link #nativeOrder()}). */
+    private record Listing(List<Link> listed, List<Link> nativeOrder) {}
 
     /** The link {@code name}; null if there is none. Only where {@link #links()} is not null. */
     Link link(String name) {
@@ -116,13 +130,17 @@ final class ObjectIndex {
         Contents contents = new Contents(checker.image(), checker.addresses(), what);
         if (!ObjectHeaders.messages(checker, header, what, contents)) return new ObjectIndex(null, null, null);
         // As libhdf5 looks links up: through the link info message where there is one, else the symbol table.
-        List<Link> links = contents.linkInfo == null && contents.symbolTable != null
-                ? requireUniqueNames(SymbolTable.links(checker.image(), checker.addresses(), contents.symbolTable[0],
-                        contents.symbolTable[1], what), what)
-                : readable(() -> links(checker, contents.linkInfo, contents.links, what));
+        Listing links;
+        if (contents.linkInfo == null && contents.symbolTable != null) {
+            List<Link> byName = requireUniqueNames(SymbolTable.links(checker.image(), checker.addresses(), contents.symbolTable[0],
+                    contents.symbolTable[1], what), what);
+            links = new Listing(byName, byName);
+        } else {
+            links = readable(() -> links(checker, contents.linkInfo, contents.links, what));
+        }
         List<Attribute> attributes = contents.sharedAttribute ? null
                 : readable(() -> attributes(checker, contents.attributeInfo, contents.attributes, what));
-        return new ObjectIndex(contents.kind(), links == null ? null : Collections.unmodifiableList(links),
+        return new ObjectIndex(contents.kind(), links,
                 attributes == null ? null : Collections.unmodifiableList(attributes));
     }
 
@@ -222,13 +240,14 @@ final class ObjectIndex {
         }
     }
 
-    private static List<Link> links(ObjectHeaders.Checker checker, Info info, List<Link> compact, String what) {
+    private static Listing links(ObjectHeaders.Checker checker, Info info, List<Link> compact, String what) {
         boolean indexedByOrder = info != null && info.indexed();
         if (info == null || !info.dense()) { // compact: the link messages in the header are all there is
+            List<Link> headerOrder = List.copyOf(compact);
             requireUniqueNames(new ArrayList<>(compact), what);
             compact.sort(indexedByOrder ? Comparator.comparingLong(Link::creationOrder)
                     : Comparator.comparing(Link::nameBytes, BY_NAME));
-            return compact;
+            return new Listing(compact, headerOrder);
         }
         if (!compact.isEmpty()) throw corrupt(what, "links both in its header and in dense storage");
         MemorySegment image = checker.image();
@@ -237,7 +256,7 @@ final class ObjectIndex {
         heap.checkHugeObjects();
         if (heap.idLength() != 7) throw corrupt(what, "a link heap with " + heap.idLength() + "-byte IDs, not 7");
         // Each link read once, from the name index (where libhdf5 looks names up), and kept by heap ID.
-        Map<Long, Link> byId = new HashMap<>();
+        Map<Long, Link> byId = new java.util.LinkedHashMap<>(); // in the name index's order: libhdf5's native order
         int[] unreadable = {0};
         BTree2.records(image, addresses, info.names(), LINK_NAMES, 4 + 7, what + " (its link name index)", record -> {
             Link link = heapLink(heap, image, addresses, record + 4, what, unreadable);
@@ -246,8 +265,9 @@ final class ObjectIndex {
             }
         });
         if (unreadable[0] > 0) throw new FractalHeap.UnreadableObject(what + " has links h5image does not read: libhdf5 lists them");
+        List<Link> hashOrder = List.copyOf(byId.values());
         List<Link> byName = requireUniqueNames(new ArrayList<>(byId.values()), what);
-        if (!indexedByOrder) return byName;
+        if (!indexedByOrder) return new Listing(byName, hashOrder);
         // The creation order index must name the same links, each once: lookups go by name, listings by creation order.
         List<Link> byOrder = new ArrayList<>(byName.size());
         java.util.Set<Long> listed = new java.util.HashSet<>();
@@ -258,7 +278,7 @@ final class ObjectIndex {
             byOrder.add(link);
         });
         if (byOrder.size() != byName.size()) throw corrupt(what, "link indexes by name and by creation order that disagree");
-        return byOrder;
+        return new Listing(byOrder, hashOrder);
     }
 
     /** {@code links}, sorted by name as libhdf5 compares names; a name twice is corrupt (libhdf5 would find only one). */

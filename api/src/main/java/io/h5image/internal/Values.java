@@ -107,30 +107,10 @@ final class Values {
         return count;
     }
 
-    /**
-     * Decodes a value of {@code type} and {@code space} into Java: strings as {@code String} /
-     * {@code String[]}, numbers and bools as a boxed scalar or a primitive array of the value's rank.
-     */
-    static Object decode(long type, long space, String where, long limit, Strings.Reader read) {
-        try (Arena arena = Arena.ofConfined()) {
-            long[] shape = ImageReader.shape(space, where, arena);
-            if (Strings.isString(type)) {
-                String[] strings = Strings.read(type, count(space, where), limit, where, read);
-                return shape.length == 0 ? strings[0] : strings;
-            }
-            if (H5Tget_class(type) == H5T_COMPOUND()) {
-                throw new UnsupportedTypeException(where + " is a compound: read it with get(name, RecordType.class)"
-                        + " or getRecords(name, RecordType.class)");
-            }
-            NdArray array = numbers(type, shape, where, limit, read);
-            Shapes.requireJavaArrays(shape, limit, where);
-            return array.toArray();
-        }
-    }
-
     /** Reads numbers or bools into new memory, native byte order. */
     static NdArray numbers(long type, long[] shape, String where, long limit, Strings.Reader read) {
         TypeMap.Stored stored = TypeMap.classify(type, where);
+        shape = ImageReader.join(shape, stored.elementDims());
         long size = Shapes.byteSize(stored.dtype(), shape);
         if (size > limit) {
             throw new io.h5image.InvalidImageException(where + " would decode to " + size + " bytes, over the limit of "
@@ -145,9 +125,4 @@ final class Values {
         return NdArray.of(out, stored.dtype(), shape);
     }
 
-    /** Rejects a type whose class h5image cannot turn into Java yet, naming it. */
-    static UnsupportedTypeException unsupported(long type, String where) {
-        return new UnsupportedTypeException(where + " has HDF5 type class " + TypeMap.className(H5Tget_class(type))
-                + "; h5image reads numbers, bools and strings");
-    }
 }

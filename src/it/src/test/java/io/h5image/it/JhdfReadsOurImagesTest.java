@@ -86,6 +86,7 @@ class JhdfReadsOurImagesTest {
         for (Object leaf : leaves) {
             long bits = switch (leaf) {
                 case Double d -> Double.doubleToRawLongBits(d);
+                case Float f when dtype == DType.FLOAT16 -> Float.floatToFloat16(f); // jhdf widens halves to float
                 case Float f -> Float.floatToRawIntBits(f);
                 case BigInteger b -> b.longValue();
                 case Boolean b -> b ? 1 : 0;

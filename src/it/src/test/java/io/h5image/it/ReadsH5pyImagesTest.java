@@ -302,7 +302,7 @@ class ReadsH5pyImagesTest {
 
     // ---- types h5image does not map ------------------------------------------------------------
 
-    private static final Map<String, String> FOREIGN = Map.of("float16", "<f2", "complex128", "<c16", "bytes5", "|S5",
+    private static final Map<String, String> FOREIGN = Map.of("longdouble", "<f16", "complex128", "<c16", "bytes5", "|S5",
             "compound", "<i4,<f8");
 
     private static List<Row> foreignTypeRows() {

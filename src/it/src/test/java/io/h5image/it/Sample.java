@@ -121,6 +121,7 @@ record Sample(DType dtype, long[] shape, Storage storage) {
             case INT16, UINT16 -> i == 0 ? 0x8000 : i == 1 ? 0xFFFF : (i * 7919 + 13) & 0xFFFF;
             case INT32, UINT32 -> i == 0 ? 0x8000_0000L : i == 1 ? 0xFFFF_FFFFL : (i * 2654435761L + 17) & 0xFFFF_FFFFL;
             case INT64, UINT64 -> i == 0 ? Long.MIN_VALUE : i == 1 ? -1L : i * 0x9E3779B97F4A7C15L + 23;
+            case FLOAT16 -> i == 0 ? 0x8000 : i == 1 ? 0x7BFF : i == 2 ? 0x0001 : i == 3 ? 0xFC00 : (i * 7919 + 13) & 0x7BFF; // -0, max, min subnormal, -inf
             case FLOAT32 -> Float.floatToRawIntBits(floatValue(i)) & 0xFFFF_FFFFL;
             case FLOAT64 -> Double.doubleToRawLongBits(doubleValue(i));
             case BOOL -> i % 3 != 1 ? 1 : 0;
@@ -182,12 +183,12 @@ record Sample(DType dtype, long[] shape, Storage storage) {
 
     /**
      * What to hand to {@code H5Image.serialize}: the nested Java array (or boxed scalar) a user
-     * would pass where Java has the type, an {@link NdArray} where it does not. Unsigned types have
-     * no Java array; and a Java {@code new double[0][3]} cannot say its inner dimension is 3 (there
+     * would pass where Java has the type, an {@link NdArray} where it does not. Unsigned types and
+     * float16 have no Java array (a {@code float[]} is float32); and a Java {@code new double[0][3]} cannot say its inner dimension is 3 (there
      * is no row to measure), so empty arrays are NdArrays too.
      */
     Object input() {
-        if (dtype.isUnsigned() || empty()) {
+        if (dtype.isUnsigned() || dtype == DType.FLOAT16 || empty()) {
             ByteOrder order = arrivesInStoredOrder() ? storage.order : ByteOrder.LITTLE_ENDIAN;
             return NdArray.of(MemorySegment.ofArray(bytes(order)), dtype, order, shape);
         }
@@ -226,6 +227,7 @@ record Sample(DType dtype, long[] shape, Storage storage) {
             case UINT8 -> (short) b;
             case UINT16 -> (int) b;
             case UINT32 -> b;
+            case FLOAT16 -> Float.float16ToFloat((short) b);
             case FLOAT32 -> Float.intBitsToFloat((int) b);
             case FLOAT64 -> Double.longBitsToDouble(b);
             case BOOL -> b != 0;
@@ -236,6 +238,7 @@ record Sample(DType dtype, long[] shape, Storage storage) {
     String numpyDtype() {
         String code = switch (dtype) {
             case BOOL -> "b1";
+            case FLOAT16 -> "f2";
             case FLOAT32 -> "f4";
             case FLOAT64 -> "f8";
             default -> (dtype.isUnsigned() ? "u" : "i") + dtype.size();

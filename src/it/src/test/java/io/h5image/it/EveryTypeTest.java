@@ -1,0 +1,209 @@
+package io.h5image.it;
+
+import io.h5image.Dataset;
+import io.h5image.Empty;
+import io.h5image.H5File;
+import io.h5image.H5Reference;
+import io.h5image.Selection;
+import io.h5image.UnsupportedTypeException;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.TestFactory;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.lang.reflect.Array;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+/**
+ * The goal of the type model: h5image reads every dataset and attribute h5py reads, with equal
+ * values. write_every_type.py makes one h5py file per format ('earliest' and 'latest') with a
+ * dataset and an attribute of every type class and variant (numbers of every width and order,
+ * float16, bit fields, bools, enums, fixed and variable strings of every padding and charset,
+ * nested compounds with array, string and sequence members, array types, sequences, opaque,
+ * object and region references, null dataspaces), contiguous and chunked, and writes what h5py
+ * read of each as canonical JSON. Here h5image reads each from the file (mapped) and from its
+ * bytes, and must give the same JSON. Each file is read from bytes and mapped: both are untrusted
+ * images, decoded in Java where the layout allows and by libhdf5 elsewhere.
+ */
+class EveryTypeTest {
+
+    @TempDir
+    static Path dir;
+
+    @BeforeAll
+    static void fixtures() {
+        Tools.requirePython();
+        Tools.runPython("write_every_type.py", dir, dir.toString()).requireSuccess();
+    }
+
+    @TestFactory
+    List<DynamicTest> everyValueH5pyReadsIsReadEqually() throws IOException {
+        List<DynamicTest> tests = new ArrayList<>();
+        for (String libver : List.of("earliest", "latest")) {
+            Path file = dir.resolve("every-type-" + libver + ".h5");
+            byte[] bytes = Files.readAllBytes(file);
+            for (String line : Files.readAllLines(dir.resolve("every-type-" + libver + ".tsv"))) {
+                String[] f = line.split("\t", -1);
+                if (!f[0].equals("value")) continue;
+                String path = f[2];
+                String attribute = f[3].isEmpty() ? null : f[3];
+                String expected = f[4];
+                tests.add(DynamicTest.dynamicTest(libver + " " + f[1], () -> {
+                    try (H5File mapped = H5File.open(file); H5File fromBytes = H5File.open(bytes)) {
+                        assertEquals(expected, json(value(mapped, path, attribute)), "mapped");
+                        assertEquals(expected, json(value(fromBytes, path, attribute)), "from bytes");
+                    }
+                }));
+            }
+        }
+        assertTrue(tests.size() > 250, "the fixture lists " + tests.size() + " values");
+        return tests;
+    }
+
+    @TestFactory
+    List<DynamicTest> whatCannotBeRepresentedIsRefusedByName() throws IOException {
+        List<DynamicTest> tests = new ArrayList<>();
+        for (String libver : List.of("earliest", "latest")) {
+            Path file = dir.resolve("every-type-" + libver + ".h5");
+            for (String line : Files.readAllLines(dir.resolve("every-type-" + libver + ".tsv"))) {
+                String[] f = line.split("\t", -1);
+                if (!f[0].equals("refused")) continue;
+                tests.add(DynamicTest.dynamicTest(libver + " " + f[1], () -> {
+                    try (H5File h5 = H5File.open(file)) {
+                        Dataset d = h5.dataset(f[2]);
+                        UnsupportedTypeException e = assertThrows(UnsupportedTypeException.class, d::readValue);
+                        assertTrue(e.getMessage().contains("16-byte float") && e.getMessage().contains(f[2]), e.getMessage());
+                        e = assertThrows(UnsupportedTypeException.class, d::read);
+                        assertTrue(e.getMessage().contains("16-byte float"), e.getMessage());
+                    }
+                }));
+            }
+        }
+        assertEquals(2, tests.size());
+        return tests;
+    }
+
+    private static Object value(H5File h5, String path, String attribute) {
+        if (attribute == null) return h5.dataset(path).readValue();
+        return path.equals("/") ? h5.attributes().get(attribute)
+                : h5.contains(path) && isGroup(h5, path) ? h5.group(path).attributes().get(attribute)
+                : h5.dataset(path).attributes().get(attribute);
+    }
+
+    private static boolean isGroup(H5File h5, String path) {
+        try {
+            h5.group(path);
+            return true;
+        } catch (io.h5image.NotFoundException e) {
+            return false;
+        }
+    }
+
+    /** The canonical JSON write_every_type.py writes (compact, keys sorted, floats as the bits of their double). */
+    static String json(Object value) {
+        StringBuilder out = new StringBuilder();
+        write(value, out);
+        return out.toString();
+    }
+
+    private static void write(Object v, StringBuilder out) {
+        switch (v) {
+            case null -> out.append("null");
+            case Boolean b -> out.append(b);
+            case Byte b -> out.append(b);
+            case Short s -> out.append(s);
+            case Integer i -> out.append(i);
+            case Long l -> out.append(l);
+            case Float f -> out.append("\"f:").append(String.format("%016x", Double.doubleToRawLongBits(f))).append('"');
+            case Double d -> out.append("\"f:").append(String.format("%016x", Double.doubleToRawLongBits(d))).append('"');
+            case String s -> string(s, out);
+            case Empty e -> out.append("{\"empty\":true}");
+            case H5Reference.ToObject r -> {
+                out.append("{\"ref\":");
+                string(r.path(), out);
+                out.append('}');
+            }
+            case H5Reference.ToRegion r -> {
+                out.append("{\"region\":");
+                string(r.path(), out);
+                out.append(",\"selection\":");
+                selection(r.selection(), out);
+                out.append('}');
+            }
+            case Map<?, ?> m -> {
+                out.append('{');
+                boolean first = true;
+                for (Map.Entry<?, ?> e : new TreeMap<>(m).entrySet()) {
+                    if (!first) out.append(',');
+                    first = false;
+                    string((String) e.getKey(), out);
+                    out.append(':');
+                    write(e.getValue(), out);
+                }
+                out.append('}');
+            }
+            default -> {
+                if (!v.getClass().isArray()) throw new AssertionError("unexpected value " + v + " (" + v.getClass() + ")");
+                out.append('[');
+                for (int i = 0; i < Array.getLength(v); i++) {
+                    if (i > 0) out.append(',');
+                    write(Array.get(v, i), out);
+                }
+                out.append(']');
+            }
+        }
+    }
+
+    private static void selection(Selection s, StringBuilder out) {
+        switch (s) {
+            case Selection.All a -> out.append("\"all\"");
+            case Selection.None n -> out.append("\"none\"");
+            case Selection.Points p -> {
+                out.append("{\"points\":");
+                write(p.coordinates().toArray(), out);
+                out.append('}');
+            }
+            case Selection.Blocks b -> {
+                out.append("{\"blocks\":[");
+                for (int i = 0; i < b.starts().size(); i++) {
+                    if (i > 0) out.append(',');
+                    out.append('[');
+                    write(b.starts().get(i), out);
+                    out.append(',');
+                    write(b.ends().get(i), out);
+                    out.append(']');
+                }
+                out.append("]}");
+            }
+        }
+    }
+
+    /** As Python's json.dumps(ensure_ascii=False) writes a string. */
+    private static void string(String s, StringBuilder out) {
+        out.append('"');
+        for (char c : s.toCharArray()) {
+            switch (c) {
+                case '"' -> out.append("\\\"");
+                case '\\' -> out.append("\\\\");
+                case '\n' -> out.append("\\n");
+                case '\r' -> out.append("\\r");
+                case '\t' -> out.append("\\t");
+                case '\b' -> out.append("\\b");
+                case '\f' -> out.append("\\f");
+                default -> {
+                    if (c < 0x20) out.append(String.format("\\u%04x", (int) c));
+                    else out.append(c);
+                }
+            }
+        }
+        out.append('"');
+    }
+}
