@@ -67,6 +67,15 @@ public interface Attributes {
      */
     H5Type type(String name);
 
+    /**
+     * Removes an attribute.
+     *
+     * @param name the attribute's name
+     * @return true if there was one to remove
+     * @throws UnsupportedOperationException if the file was opened read-only
+     */
+    boolean remove(String name);
+
     /** {@return the attribute names, in creation order where the file tracks it, else by name} */
     Set<String> names();
 }

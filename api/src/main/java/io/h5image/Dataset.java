@@ -1,5 +1,7 @@
 package io.h5image;
 
+import java.lang.foreign.SegmentAllocator;
+
 /**
  * A dataset of an HDF5 file: a typed, shaped array. Like a {@link Group}, a handle on a path that
  * lives as long as its file is open.
@@ -38,6 +40,46 @@ public interface Dataset {
      * @throws UnsupportedTypeException if the dataset holds strings or another type, or has a null dataspace
      */
     NdArray read();
+
+    /**
+     * Reads numbers as {@link #read()} does, with any copy in memory from {@code where}: your arena,
+     * your pool, your mapped file. A view of the image asks {@code where} for nothing.
+     *
+     * @param where where decoded elements go; asked at most once, for the exact size (aligned to 64 bytes)
+     * @return the elements
+     * @throws UnsupportedTypeException as {@link #read()} does
+     */
+    NdArray read(SegmentAllocator where);
+
+    /**
+     * Reads a hyperslab with a step of one: {@code count[i]} elements along axis {@code i} from
+     * {@code start[i]}. As {@link #readSlab(long[], long[], long[], SegmentAllocator)}, into automatic memory.
+     *
+     * @param start the first index along each axis
+     * @param count how many along each axis
+     * @return the elements, of shape {@code count}
+     */
+    NdArray readSlab(long[] start, long[] count);
+
+    /**
+     * Reads a regular hyperslab: along axis {@code i}, {@code count[i]} elements from
+     * {@code start[i]}, every {@code stride[i]}-th (numpy's {@code d[s:s+c*t:t, ...]}). One value
+     * per axis of {@link #shape()}; an array type's own dimensions are always read whole. When the
+     * dataset is contiguous in an image opened in place and the slab is one run of bytes there (a
+     * range along the first axis, or any slab whose later axes are whole), the result is a view: a
+     * slice of the image, no copy. Other slabs of such data are gathered in Java; chunked or
+     * converted data is decoded by libhdf5, only the chunks the slab touches.
+     *
+     * @param start  the first index along each axis
+     * @param count  how many along each axis (0 gives an empty array)
+     * @param stride the step along each axis, at least 1; null steps by 1
+     * @param where  where copied elements go; asked at most once, for the exact size
+     * @return the elements, of shape {@code count} (then the array type's dimensions)
+     * @throws IllegalArgumentException   if an array's length is not the rank, or a value is negative (stride below 1)
+     * @throws IndexOutOfBoundsException  if the slab reaches past the dataset's dimensions
+     * @throws UnsupportedTypeException   as {@link #read()} does
+     */
+    NdArray readSlab(long[] start, long[] count, long[] stride, SegmentAllocator where);
 
     /**
      * Reads the whole dataset as Java values, whatever its type: the general reader, as
@@ -92,6 +134,16 @@ public interface Dataset {
      * @throws UnsupportedTypeException if the dataset is not compound
      */
     RecordView recordView();
+
+    /**
+     * The elements of a compound dataset as {@link #recordView()} gives them, with any copy in
+     * memory from {@code where}.
+     *
+     * @param where where decoded records go; asked at most once, for the exact size
+     * @return the view
+     * @throws UnsupportedTypeException if the dataset is not compound
+     */
+    RecordView recordView(SegmentAllocator where);
 
     /** {@return the attributes of this dataset} */
     Attributes attributes();

@@ -63,6 +63,18 @@ public interface Group {
      */
     boolean contains(String path);
 
+    /**
+     * Removes the link at {@code path}, as h5py's {@code del group[path]}: a dataset or group (with
+     * everything under it) no other link reaches is gone from the file. To replace a dataset, delete
+     * it and create it again. (HDF5 does not shrink a file in place: the space it held is reused by
+     * later writes of this file, not cut from the image.)
+     *
+     * @param path relative to this group or absolute; not the root
+     * @throws NotFoundException if nothing is there
+     * @throws UnsupportedOperationException if the file was opened read-only
+     */
+    void delete(String path);
+
     /** {@return the names of this group's links, in creation order where the file tracks it, else by name} */
     List<String> names();
 

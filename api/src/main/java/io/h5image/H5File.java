@@ -105,6 +105,55 @@ public final class H5File implements Group, AutoCloseable {
     }
 
     /**
+     * Opens a copy of an image for editing: read-write, in memory. Add, replace and delete datasets,
+     * groups and attributes, then take the new image with {@link #toImage} or {@link #toBytes()}, or
+     * save it with {@link #writeTo}. {@code image} is read once, when this is called, and never
+     * modified; it need not stay open. Any HDF5 image can be edited (h5py's, C's, h5image's), in
+     * either file format: new objects take h5image's formats, existing ones keep theirs.
+     *
+     * @param image an HDF5 file image
+     * @return the file, writable
+     * @throws InvalidImageException if {@code image} is not a readable HDF5 image (every object header is checked first)
+     */
+    public static H5File edit(MemorySegment image) {
+        Objects.requireNonNull(image, "image");
+        // Only Java reads the caller's memory (one copy): a closed arena fails that copy, nothing worse.
+        return new H5File(NativeFile.edit(image, "the H5File editing a copy of a " + image.byteSize() + "-byte image"));
+    }
+
+    /**
+     * Opens a copy of an image in an array for editing, as {@link #edit(MemorySegment)}.
+     *
+     * @param image an HDF5 file image
+     * @return the file, writable
+     * @throws InvalidImageException if {@code image} is not a readable HDF5 image
+     */
+    public static H5File edit(byte[] image) {
+        Objects.requireNonNull(image, "image");
+        return new H5File(NativeFile.edit(MemorySegment.ofArray(image), "the H5File editing a copy of a " + image.length + "-byte array"));
+    }
+
+    /**
+     * Opens a copy of an HDF5 file on disk for editing, as {@link #edit(MemorySegment)}: the file is
+     * read once and left as it is; {@link #writeTo} saves the result, to the same path or another.
+     *
+     * @param path an HDF5 file
+     * @return the file, writable
+     * @throws UncheckedIOException if the file cannot be read
+     * @throws InvalidImageException if it is not a readable HDF5 file
+     */
+    public static H5File edit(Path path) {
+        Objects.requireNonNull(path, "path");
+        try (Arena mapping = Arena.ofConfined();
+             FileChannel channel = FileChannel.open(path, StandardOpenOption.READ)) {
+            MemorySegment image = channel.map(FileChannel.MapMode.READ_ONLY, 0, channel.size(), mapping);
+            return new H5File(NativeFile.edit(image, "the H5File editing a copy of " + path));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + path + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
      * The finished image of a file being written: a complete HDF5 file, byte for byte what
      * {@link #toBytes()} gives. The file stays open for more changes.
      *
@@ -192,6 +241,11 @@ public final class H5File implements Group, AutoCloseable {
     @Override
     public String path() {
         return "/";
+    }
+
+    @Override
+    public void delete(String path) {
+        root.delete(path);
     }
 
     @Override

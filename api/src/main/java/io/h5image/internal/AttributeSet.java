@@ -158,6 +158,21 @@ final class AttributeSet implements Attributes {
     }
 
     @Override
+    public boolean remove(String name) {
+        Objects.requireNonNull(name, "name");
+        return file.call(f -> {
+            f.requireWritable("remove attribute '" + name + "' of '" + path + "'");
+            try (Arena arena = Arena.ofConfined();
+                 Handle object = openObject(f)) {
+                MemorySegment cName = arena.allocateFrom(name);
+                if (name.isEmpty() || Hdf5.check(H5Aexists(object.id(), cName), "H5Aexists('" + name + "')") <= 0) return false;
+                Hdf5.check(H5Adelete(object.id(), cName), "H5Adelete('" + name + "' of '" + path + "')");
+                return true;
+            }
+        });
+    }
+
+    @Override
     public Set<String> names() {
         return file.call(f -> {
             try (Arena arena = Arena.ofConfined()) {

@@ -103,6 +103,25 @@ final class CoreDriverMemory implements AutoCloseable {
         return new CoreDriverMemory(fresh(capacity), true);
     }
 
+    /**
+     * Memory for editing a copy of {@code image}: growable like a file h5image writes, starting as
+     * the image's bytes. Handed to libhdf5 as the image itself, so every copy the driver makes of it
+     * is onto itself ({@link #copy}) and the caller's memory is read exactly once, here.
+     */
+    static CoreDriverMemory editable(MemorySegment image) {
+        long size = image.byteSize();
+        MemorySegment buffer = fresh(size + Math.max(64 * 1024, size / 4));
+        MemorySegment.copy(image, 0, buffer, 0, size);
+        CoreDriverMemory memory = new CoreDriverMemory(buffer, true);
+        memory.requested = size;
+        return memory;
+    }
+
+    /** The start of the buffer libhdf5 is handed (for {@link #editable}: the copy to open). */
+    MemorySegment buffer() {
+        return buffer;
+    }
+
     /** {@code image} for libhdf5 to read in place; it must be native and outlive the file. */
     static CoreDriverMemory inPlace(MemorySegment image) {
         return new CoreDriverMemory(image, false);

@@ -9,6 +9,7 @@ import io.h5image.UnsupportedTypeException;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import java.lang.foreign.SegmentAllocator;
 import java.lang.foreign.StructLayout;
 import java.lang.foreign.ValueLayout;
 import java.util.List;
@@ -142,9 +143,31 @@ public final class DatasetNode implements Dataset {
 
     @Override
     public NdArray read() {
+        return file.call(f -> NdArrays.of(ImageReader.read(f, path)));
+    }
+
+    @Override
+    public NdArray read(SegmentAllocator where) {
+        java.util.Objects.requireNonNull(where, "where");
+        return readNumbers(null, where);
+    }
+
+    @Override
+    public NdArray readSlab(long[] start, long[] count) {
+        return readNumbers(new Slab.Request(start, count, null), null);
+    }
+
+    @Override
+    public NdArray readSlab(long[] start, long[] count, long[] stride, SegmentAllocator where) {
+        java.util.Objects.requireNonNull(where, "where");
+        return readNumbers(new Slab.Request(start, count, stride), where);
+    }
+
+    private NdArray readNumbers(Slab.Request slab, SegmentAllocator where) {
         return file.call(f -> {
-            ImageReader.Result read = ImageReader.read(f, path);
-            return NdArrays.of(read);
+            try (OpenDataset dataset = OpenDataset.open(f, path)) {
+                return NdArrays.of(ImageReader.read(f, dataset, path, slab, where));
+            }
         });
     }
 
@@ -162,8 +185,7 @@ public final class DatasetNode implements Dataset {
                 String[] inJava = variableStringsInJava(f, dataset, count, limit);
                 if (inJava != null) return inJava;
                 return Strings.read(type, count, limit, "dataset '" + path + "'",
-                        (memoryType, buffer) -> Hdf5.check(H5Dread(dataset.id(), memoryType, H5S_ALL(), H5S_ALL(), H5P_DEFAULT(), buffer),
-                                "H5Dread('" + path + "')"));
+                        (memoryType, buffer) -> nativeRead(f, dataset, memoryType, buffer));
             }
         });
     }
@@ -189,6 +211,12 @@ public final class DatasetNode implements Dataset {
         return heap.strings(offset, count, charset, limit, "dataset '" + path + "'");
     }
 
+    /** {@code H5Dread} of every element, after the checks that keep a corrupt image from crashing libhdf5. */
+    private void nativeRead(NativeFile f, OpenDataset dataset, long memoryType, MemorySegment buffer) {
+        ImageReader.beforeNativeRead(dataset, f.imageSize(), path);
+        Hdf5.check(H5Dread(dataset.id(), memoryType, H5S_ALL(), H5S_ALL(), H5P_DEFAULT(), buffer), "H5Dread('" + path + "')");
+    }
+
     @Override
     public H5Type type() {
         return file.call(f -> {
@@ -206,8 +234,7 @@ public final class DatasetNode implements Dataset {
             String where = "dataset '" + path + "'";
             try (OpenDataset dataset = OpenDataset.open(f, path)) {
                 return (List<R>) (List<?>) records(dataset.type().id(), dataset.space().id(), recordType, where, f,
-                        (memoryType, buffer) -> Hdf5.check(H5Dread(dataset.id(), memoryType, H5S_ALL(), H5S_ALL(), H5P_DEFAULT(), buffer),
-                                "H5Dread('" + path + "')"));
+                        (memoryType, buffer) -> nativeRead(f, dataset, memoryType, buffer));
             }
         });
     }
@@ -237,6 +264,11 @@ public final class DatasetNode implements Dataset {
 
     @Override
     public RecordView recordView() {
+        return recordView(null);
+    }
+
+    @Override
+    public RecordView recordView(SegmentAllocator into) {
         return file.call(f -> {
             String where = "dataset '" + path + "'";
             try (OpenDataset dataset = OpenDataset.open(f, path)) {
@@ -253,11 +285,16 @@ public final class DatasetNode implements Dataset {
                 MemorySegment source = f.viewSource();
                 long offset = source == null ? -1 : ImageReader.viewOffset(dataset, bytes, source.byteSize(), path, "compound[" + count + "]");
                 if (offset >= 0) return new RecordView(source.asSlice(offset, bytes), layout, count, true);
-                MemorySegment copy = Arena.ofAuto().allocate(Math.max(1, bytes), CoreDriverMemory.ALIGNMENT).asSlice(0, bytes);
+                if (bytes > 0) ImageReader.beforeNativeRead(dataset, f.imageSize(), path);
+                MemorySegment copy = ImageReader.allocate(into, bytes, path);
                 if (bytes > 0) {
-                    try (Handle memoryType = Handle.of(H5Tcopy(type), Handle.Kind.DATATYPE, "H5Tcopy('" + path + "')")) {
-                        Hdf5.check(H5Dread(dataset.id(), memoryType.id(), H5S_ALL(), H5S_ALL(), H5P_DEFAULT(), copy),
+                    try (Arena arena = Arena.ofConfined();
+                         Handle memoryType = Handle.of(H5Tcopy(type), Handle.Kind.DATATYPE, "H5Tcopy('" + path + "')")) {
+                        // libhdf5 writes only native memory: a heap segment is filled through a native buffer.
+                        MemorySegment target = copy.isNative() ? copy : arena.allocate(bytes, CoreDriverMemory.ALIGNMENT);
+                        Hdf5.check(H5Dread(dataset.id(), memoryType.id(), H5S_ALL(), H5S_ALL(), H5P_DEFAULT(), target),
                                 "H5Dread('" + path + "')");
+                        if (target != copy) MemorySegment.copy(target, 0, copy, 0, bytes);
                     }
                 }
                 return new RecordView(copy, layout, count, false);

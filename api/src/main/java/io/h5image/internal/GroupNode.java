@@ -58,6 +58,22 @@ public final class GroupNode implements Group {
     }
 
     @Override
+    public void delete(String relative) {
+        String target = Paths.resolve(path, relative);
+        if (target.equals("/")) throw new IllegalArgumentException("cannot delete the root group");
+        file.call(f -> {
+            f.requireWritable("delete '" + target + "'");
+            try (Arena arena = Arena.ofConfined()) {
+                if (!H5Objects.exists(f, target, arena)) {
+                    throw new io.h5image.NotFoundException(target, "nothing to delete at '" + target + "' in " + f.description());
+                }
+                Hdf5.check(H5Ldelete(f.id(), arena.allocateFrom(target), H5P_DEFAULT()), "H5Ldelete('" + target + "')");
+            }
+            return null;
+        });
+    }
+
+    @Override
     public Group group(String relative) {
         String target = Paths.resolve(path, relative);
         return file.call(f -> {

@@ -8,6 +8,7 @@ import io.h5image.UnsupportedTypeException;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import java.lang.foreign.SegmentAllocator;
 import java.lang.foreign.ValueLayout;
 import java.nio.ByteOrder;
 import java.util.Arrays;
@@ -67,19 +68,50 @@ public final class ImageReader {
 
     /** {@link #read(NativeFile, String)} of a dataset already open. */
     static Result read(NativeFile file, OpenDataset dataset, String path) {
+        return read(file, dataset, path, null, null);
+    }
+
+    /**
+     * Reads the dataset, or the {@code slab} of it (null: all), of an open file. A slice of the
+     * image when the elements lie in it as one run; a slab of contiguous data in the image that is
+     * not one run is gathered in Java; anything else libhdf5 decodes. Copies go into memory from
+     * {@code where} (null: an automatic arena), which is asked only when there is something to copy.
+     */
+    static Result read(NativeFile file, OpenDataset dataset, String path, Slab.Request slab, SegmentAllocator where) {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment source = file.viewSource();
+            long imageSize = file.imageSize() < 0 ? Long.MAX_VALUE / 2048 : file.imageSize();
             Parsed parsed = parse(dataset, path, source == null ? Long.MAX_VALUE : source.byteSize(), arena);
+            Slab selected = slab == null ? null : Slab.of(slab.start(), slab.count(), slab.stride(), parsed.spaceShape(), path);
+            long[] shape = selected == null ? parsed.shape() : join(selected.count(), parsed.elementDims());
+            long size = byteSize(parsed.dtype(), shape, path);
             if (parsed.viewOffset() >= 0 && source != null) {
-                return new Result(source.asSlice(parsed.viewOffset(), parsed.byteSize()), parsed.dtype(), parsed.shape(), parsed.order(), true);
+                MemorySegment data = source.asSlice(parsed.viewOffset(), parsed.byteSize());
+                if (selected == null) return new Result(data, parsed.dtype(), shape, parsed.order(), true);
+                Slab.Runs runs = selected.runs(elementBytes(parsed));
+                if (runs.runs() == 1) return new Result(data.asSlice(runs.first(), size), parsed.dtype(), shape, parsed.order(), true);
+                MemorySegment out = allocate(where, size, path);
+                selected.gather(data, elementBytes(parsed), out);
+                return new Result(out, parsed.dtype(), shape, parsed.order(), false);
             }
-            return new Result(readCopy(dataset, parsed, path, file.imageSize() < 0 ? Long.MAX_VALUE / 2048 : file.imageSize()),
-                    parsed.dtype(), parsed.shape(), ByteOrder.nativeOrder(), false);
+            return new Result(readCopy(dataset, parsed, path, imageSize, selected, size, shape, where, arena),
+                    parsed.dtype(), shape, ByteOrder.nativeOrder(), false);
         }
     }
 
+    /** Bytes of one element of the dataspace: the dtype's, times an array type's dimensions. */
+    private static long elementBytes(Parsed parsed) {
+        long bytes = parsed.dtype().size();
+        for (long d : parsed.elementDims()) bytes *= d; // bounded: the whole dataset's size was checked
+        return bytes;
+    }
+
     /** What libhdf5 says about a dataset; {@code viewOffset} is -1 unless the data can be viewed in place. */
-    private record Parsed(DType dtype, ByteOrder order, long[] shape, long byteSize, long viewOffset) {}
+    private record Parsed(DType dtype, ByteOrder order, long[] spaceShape, long[] elementDims, long byteSize, long viewOffset) {
+        long[] shape() {
+            return join(spaceShape, elementDims);
+        }
+    }
 
     private static Parsed parse(OpenDataset dataset, String path, long imageSize, Arena arena) {
         long space = dataset.space().id();
@@ -88,12 +120,13 @@ public final class ImageReader {
                     + " shape, so no array; readValue() gives it as an Empty");
         }
         TypeMap.Stored stored = TypeMap.classify(dataset.type().id(), path);
-        long[] shape = join(shape(space, path, arena), stored.elementDims());
+        long[] spaceShape = shape(space, path, arena);
+        long[] shape = join(spaceShape, stored.elementDims());
         long size = byteSize(stored.dtype(), shape, path);
         long viewOffset = stored.viewable()
                 ? viewOffset(dataset, size, imageSize, path, stored.dtype().numpyName() + Arrays.toString(shape)) : -1;
         if (!stored.viewable()) refuseDataOutsideTheImage(dataset.creation().id(), path);
-        return new Parsed(stored.dtype(), stored.order(), shape, size, viewOffset);
+        return new Parsed(stored.dtype(), stored.order(), spaceShape, stored.elementDims(), size, viewOffset);
     }
 
     /** The dataset's dimensions, then an array type's: numpy's shape for an array-typed dataset. */
@@ -188,25 +221,29 @@ public final class ImageReader {
         return Math.max(DEFAULT_DECODE_FLOOR, imageSize > Long.MAX_VALUE / DECODE_RATIO ? Long.MAX_VALUE : imageSize * DECODE_RATIO);
     }
 
-    private static MemorySegment readCopy(OpenDataset dataset, Parsed parsed, String path, long imageSize) {
-        long size = parsed.byteSize();
+    /**
+     * Decodes the dataset, or {@code slab} of it, through libhdf5 into memory from {@code where},
+     * after the checks that keep untrusted bytes from crashing it ({@link #beforeNativeRead}).
+     */
+    private static MemorySegment readCopy(OpenDataset dataset, Parsed parsed, String path, long imageSize, Slab slab,
+                                          long size, long[] shape, SegmentAllocator where, Arena arena) {
         long limit = decodeLimit(imageSize);
         if (size > limit) {
-            throw new InvalidImageException("dataset '" + path + "' (" + parsed.dtype().numpyName() + Arrays.toString(parsed.shape())
+            throw new InvalidImageException("dataset '" + path + "' (" + parsed.dtype().numpyName() + Arrays.toString(shape)
                     + ") would decode to " + size + " bytes from a " + imageSize + "-byte image, over the limit of " + limit
                     + " bytes (a decompression bomb?); raise -Dh5image.maxDecodedBytes to read it");
         }
-        MemorySegment out;
-        try {
-            out = Arena.ofAuto().allocate(Math.max(size, 1), CoreDriverMemory.ALIGNMENT).asSlice(0, size);
-        } catch (OutOfMemoryError e) {
-            throw new H5Exception("cannot allocate " + size + " bytes to decode dataset '" + path + "'", e);
-        }
-        if (size == 0) return out;
-        Filters.requireAvailable(dataset.creation().id(), path);
-        Chunks.validate(dataset.dataset(), dataset.creation(), imageSize, path);
-        try (Handle memoryType = TypeMap.memoryType(dataset.type().id(), parsed.dtype())) {
-            if (H5Dread(dataset.id(), memoryType.id(), H5S_ALL(), H5S_ALL(), H5P_DEFAULT(), out) < 0) {
+        if (size == 0) return allocate(where, 0, path);
+        beforeNativeRead(dataset, imageSize, path);
+        MemorySegment result = allocate(where, size, path);
+        // libhdf5 writes only native memory: a heap segment from the caller is filled through a native buffer.
+        MemorySegment out = result.isNative() ? result : arena.allocate(size, CoreDriverMemory.ALIGNMENT);
+        try (Handle memoryType = TypeMap.memoryType(dataset.type().id(), parsed.dtype());
+             Handle fileSpace = slab == null ? null : slab.select(dataset.space().id(), arena, path);
+             Handle memorySpace = slab == null ? null : slab.memorySpace(arena, path)) {
+            long file = fileSpace == null ? H5S_ALL() : fileSpace.id();
+            long memory = memorySpace == null ? H5S_ALL() : memorySpace.id();
+            if (H5Dread(dataset.id(), memoryType.id(), memory, file, H5P_DEFAULT(), out) < 0) {
                 Hdf5.Failure failure = Hdf5.takeFailure();
                 H5LibraryException cause = new H5LibraryException("H5Dread('" + path + "')", failure.records());
                 String why = failure.hasMajor(H5E_PLINE_g())
@@ -215,6 +252,34 @@ public final class ImageReader {
                 throw new InvalidImageException("reading dataset '" + path + "' failed: " + why + "\n" + cause.getMessage(), cause);
             }
         }
-        return out;
+        if (out != result) MemorySegment.copy(out, 0, result, 0, size);
+        return result;
+    }
+
+    /**
+     * What must hold before libhdf5 reads a dataset's elements from an image: its data is inside
+     * the image, its filters are present, and every chunk's address and size were checked (libhdf5
+     * trusts them, and crashed on corrupt ones). {@code imageSize} below 0: a file h5image wrote.
+     */
+    static void beforeNativeRead(OpenDataset dataset, long imageSize, String path) {
+        refuseDataOutsideTheImage(dataset.creation().id(), path);
+        Filters.requireAvailable(dataset.creation().id(), path);
+        if (imageSize >= 0) Chunks.validate(dataset.dataset(), dataset.creation(), imageSize, path);
+    }
+
+    /** {@code size} bytes for decoded elements: from {@code where}, or an automatic arena when null. */
+    static MemorySegment allocate(SegmentAllocator where, long size, String path) {
+        MemorySegment out;
+        try {
+            out = where == null ? Arena.ofAuto().allocate(Math.max(size, 1), CoreDriverMemory.ALIGNMENT)
+                    : where.allocate(size, CoreDriverMemory.ALIGNMENT);
+        } catch (OutOfMemoryError e) {
+            throw new H5Exception("cannot allocate " + size + " bytes to decode dataset '" + path + "'", e);
+        }
+        if (out == null || out.byteSize() < size) {
+            throw new IllegalStateException("the allocator gave " + (out == null ? "null" : out.byteSize() + " bytes")
+                    + " for " + size + " bytes of dataset '" + path + "'");
+        }
+        return out.asSlice(0, size);
     }
 }

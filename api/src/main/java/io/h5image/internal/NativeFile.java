@@ -58,6 +58,8 @@ public final class NativeFile implements AutoCloseable {
     /** Memory this file owns, freed at close; null if none. */
     private final Arena owned;
     private final boolean writable;
+    /** A copy of an image opened for editing: its metadata came from outside, so reads check what libhdf5 reports. */
+    private final boolean edited;
     private final String description;
     /** For an image opened from bytes (untrusted): checks object headers before libhdf5 loads them. Null for files h5image creates. */
     private final ObjectHeaders.Checker checker;
@@ -65,7 +67,13 @@ public final class NativeFile implements AutoCloseable {
 
     private NativeFile(Handle file, CoreDriverMemory memory, MemorySegment callerMemory, MemorySegment viewSource, Arena owned,
                        boolean writable, ObjectHeaders.Checker checker, String description) {
+        this(file, memory, callerMemory, viewSource, owned, writable, false, checker, description);
+    }
+
+    private NativeFile(Handle file, CoreDriverMemory memory, MemorySegment callerMemory, MemorySegment viewSource, Arena owned,
+                       boolean writable, boolean edited, ObjectHeaders.Checker checker, String description) {
         this.file = file;
+        this.edited = edited;
         this.checker = checker;
         this.memory = memory;
         this.callerMemory = callerMemory;
@@ -140,6 +148,41 @@ public final class NativeFile implements AutoCloseable {
             long id = H5Fcreate(arena.allocateFrom(uniqueName("h5image-")), H5F_ACC_TRUNC(), fcpl.id(), fapl.id());
             fileHandle = Handle.of(id, Handle.Kind.FILE, "H5Fcreate(in-memory file)");
             return new NativeFile(fileHandle, memory, null, null, null, true, null, what);
+        } catch (RuntimeException e) {
+            if (fileHandle != null) fileHandle.close();
+            memory.close();
+            throw e;
+        } finally {
+            Hdf5.unlock();
+        }
+    }
+
+    /**
+     * A copy of {@code image}, open read-write in memory: the caller's memory is read once, into
+     * memory this file owns, and never written. Before libhdf5 opens the copy for writing, Java
+     * checks the header of every object reachable from the root (a corrupt header must fail here,
+     * not crash libhdf5 as it rewrites it); what libhdf5 writes from then on is its own.
+     */
+    public static NativeFile edit(MemorySegment image, String what) {
+        Superblock.requireSignature(image);
+        Hdf5.lock();
+        CoreDriverMemory memory = CoreDriverMemory.editable(image);
+        Handle fileHandle = null;
+        try (Arena arena = Arena.ofConfined();
+             Handle fapl = Handle.of(H5Pcreate(H5P_CLS_FILE_ACCESS_ID_g()), Handle.Kind.PROPERTY_LIST, "H5Pcreate(file access)")) {
+            MemorySegment copy = memory.written();
+            ObjectHeaders.Checker checker = ObjectHeaders.Checker.of(copy);
+            if (checker != null) ObjectPaths.of(checker);
+            Hdf5.check(H5Pset_fapl_core(fapl.id(), 64 * 1024, false), "H5Pset_fapl_core");
+            Hdf5.check(H5Pset_file_image_callbacks(fapl.id(), memory.callbacks(arena)), "H5Pset_file_image_callbacks");
+            Formats.fileAccess(fapl.id());
+            // The copy itself is the image: every copy the driver makes of it is onto itself.
+            Hdf5.check(H5Pset_file_image(fapl.id(), copy, copy.byteSize()), "H5Pset_file_image");
+            OPENS.incrementAndGet();
+            long id = H5Fopen(arena.allocateFrom(uniqueName("h5image-edit-")), H5F_ACC_RDWR(), fapl.id());
+            if (id < 0) throw Errors.openFailure(Hdf5.takeFailure(), copy.byteSize());
+            fileHandle = Handle.of(id, Handle.Kind.FILE, "H5Fopen(image, read-write)");
+            return new NativeFile(fileHandle, memory, null, null, null, true, true, null, what);
         } catch (RuntimeException e) {
             if (fileHandle != null) fileHandle.close();
             memory.close();
@@ -233,12 +276,13 @@ public final class NativeFile implements AutoCloseable {
 
     /** The size of the image libhdf5 reads, for bounds checks; -1 for a file being written. */
     long imageSize() {
+        if (edited) return memory.written().byteSize(); // what libhdf5 reports is checked against the copy
         return writable ? -1 : viewSource.byteSize();
     }
 
     /** The most bytes one decoded value of this file may take ({@link ImageReader#decodeLimit}); a file being written has no image to scale from. */
     long decodeLimit() {
-        return ImageReader.decodeLimit(writable ? Long.MAX_VALUE / 2048 : imageSize());
+        return ImageReader.decodeLimit(writable && !edited ? Long.MAX_VALUE / 2048 : imageSize());
     }
 
     CoreDriverMemory memory() {
@@ -316,7 +360,33 @@ public final class NativeFile implements AutoCloseable {
         return call(f -> {
             f.requireWritable("take the image of " + description + " (toImage/toBytes are for files being written)");
             Hdf5.check(H5Fflush(file.id(), H5F_SCOPE_GLOBAL()), "H5Fflush");
-            return ImageWriter.copyOut(memory.written(), where);
+            return edited ? fileImage(where) : ImageWriter.copyOut(memory.written(), where);
         });
+    }
+
+    /**
+     * The image of an edited file, by {@code H5Fget_file_image}: straight into the caller's memory
+     * when it is native (else through a native buffer: libhdf5 writes only native memory). Unlike
+     * the driver's own bytes, libhdf5's copy has the superblock's "open for writing" flags cleared,
+     * which a file opened read-write keeps set in its version 3 superblock (h5py's latest format)
+     * and every reader refuses; its checksum is then restored ({@link Superblock#restoreChecksum}).
+     */
+    private MemorySegment fileImage(java.lang.foreign.SegmentAllocator where) {
+        long size = H5Fget_file_image(file.id(), MemorySegment.NULL, 0);
+        if (size <= 0) throw Hdf5.failure("H5Fget_file_image(size)");
+        MemorySegment out = where.allocate(size, CoreDriverMemory.ALIGNMENT);
+        if (out == null || out.byteSize() < size) {
+            throw new IllegalStateException("the allocator gave " + (out == null ? "null" : out.byteSize() + " bytes")
+                    + " for a " + size + "-byte image");
+        }
+        out = out.asSlice(0, size);
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment target = out.isNative() ? out : arena.allocate(size, CoreDriverMemory.ALIGNMENT);
+            long got = H5Fget_file_image(file.id(), target, size);
+            if (got != size) throw Hdf5.failure("H5Fget_file_image (" + got + " of " + size + " bytes)");
+            if (target != out) MemorySegment.copy(target, 0, out, 0, size);
+        }
+        Superblock.restoreChecksum(out);
+        return out;
     }
 }

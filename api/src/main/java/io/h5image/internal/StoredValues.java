@@ -43,9 +43,7 @@ final class StoredValues {
                     return decoder.value(type, image.asSlice(offset, bytes), shape, where);
                 }
             }
-            Filters.requireAvailable(dataset.creation().id(), path);
-            ImageReader.refuseDataOutsideTheImage(dataset.creation().id(), path);
-            if (f.imageSize() >= 0) Chunks.validate(dataset.dataset(), dataset.creation(), f.imageSize(), path);
+            ImageReader.beforeNativeRead(dataset, f.imageSize(), path);
             return viaLibhdf5(f, type, dataset.type().id(), space, shape, count, where,
                     (memoryType, buffer) -> Hdf5.check(H5Dread(dataset.id(), memoryType, H5S_ALL(), H5S_ALL(), H5P_DEFAULT(), buffer),
                             "H5Dread('" + path + "')"));

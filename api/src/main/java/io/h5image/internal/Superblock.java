@@ -115,4 +115,22 @@ final class Superblock {
         }
         return image.get(LittleEndian.LONG, 28);
     }
+
+    /**
+     * Restores the checksum of a version 2 or 3 superblock after {@code H5Fget_file_image}: it clears
+     * the "open for writing" status flags in the copy it returns but keeps the checksum of the flags
+     * set (HDFGroup/hdf5#1915, fixed only in releases after both libraries h5image runs), so any
+     * reader would refuse the image. Versions 0 and 1 carry no checksum.
+     */
+    static void restoreChecksum(MemorySegment image) {
+        long at = find(image);
+        if (at < 0 || at + 12 > image.byteSize()) throw new InvalidImageException("libhdf5 returned an image with no superblock");
+        int version = image.get(ValueLayout.JAVA_BYTE, at + 8);
+        if (version != 2 && version != 3) return;
+        int offsetSize = image.get(ValueLayout.JAVA_BYTE, at + 9);
+        // signature 8, version, offset size, length size, flags, then 4 addresses; the checksum follows.
+        long checksumAt = at + 12 + 4L * offsetSize;
+        if (checksumAt + 4 > image.byteSize()) throw new InvalidImageException("libhdf5 returned an image that ends in its superblock");
+        image.set(LittleEndian.INT, checksumAt, Lookup3.hash(image, at, checksumAt - at));
+    }
 }

@@ -3,6 +3,7 @@ attribute of every HDF5 type class and variant h5py reads, then reads each back 
 writes what h5py read, in a canonical JSON form, beside the files.
 
 usage: write_every_type.py OUT_DIR
+       write_every_type.py --record FILE.h5 OUT.tsv   (what h5py reads of FILE, in the same form)
 
 For each libver L: OUT_DIR/every-type-L.h5 and OUT_DIR/every-type-L.tsv, one line per dataset or
 attribute: "value", an id, the object's path, the attribute's name (empty for a dataset), and the
@@ -277,6 +278,12 @@ def record(f, out):
 
 def main():
     global REFS_FILE
+    if sys.argv[1] == '--record':
+        # Records what h5py reads of another file (an edited copy), in the same form.
+        with h5py.File(sys.argv[2], 'r') as f:
+            REFS_FILE = f
+            record(f, sys.argv[3])
+        return
     out = sys.argv[1]
     for libver in ('earliest', 'latest'):
         path = '%s/every-type-%s.h5' % (out, libver)
