@@ -78,6 +78,15 @@ public interface Group {
     /** {@return the names of this group's links, in creation order where the file tracks it, else by name} */
     List<String> names();
 
+    /**
+     * This group's links as stored, in {@link #names()} order, none followed: hard links with the
+     * kind and first path of their object (a second link to an object shows where it was named
+     * first), soft links with their target path, external links with their file and path.
+     *
+     * @return the links
+     */
+    List<Link> links();
+
     /** {@return the attributes of this group} */
     Attributes attributes();
 }

@@ -244,6 +244,11 @@ public final class H5File implements Group, AutoCloseable {
     }
 
     @Override
+    public List<Link> links() {
+        return root.links();
+    }
+
+    @Override
     public void delete(String path) {
         root.delete(path);
     }

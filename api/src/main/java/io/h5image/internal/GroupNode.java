@@ -128,6 +128,12 @@ public final class GroupNode implements Group {
         });
     }
 
+    @Override
+    public List<io.h5image.Link> links() {
+        List<String> names = names();
+        return file.call(f -> GroupLinks.of(f, path, names));
+    }
+
     /** Files h5image writes index links by creation order; others may not (then names come by name). */
     private static boolean tracksCreationOrder(long group, Arena arena) {
         try (Handle gcpl = Handle.of(H5Gget_create_plist(group), Handle.Kind.PROPERTY_LIST, "H5Gget_create_plist")) {

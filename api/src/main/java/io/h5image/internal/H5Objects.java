@@ -187,7 +187,7 @@ final class H5Objects {
                 if (!reached.found()) return reached;
                 address = reached.address();
             } else if (link.type() == ObjectIndex.EXTERNAL) {
-                return new Target(Outcome.EXTERNAL, -1, link.value());
+                return new Target(Outcome.EXTERNAL, -1, ObjectIndex.describeExternal(link.value()));
             } else {
                 return Target.MISSING; // user-defined: nothing h5image follows
             }
@@ -201,7 +201,12 @@ final class H5Objects {
      * objects); null where libhdf5 cannot give it (libhdf5's open then says why).
      */
     private static ObjectIndex.Link libhdf5Link(NativeFile file, String name, String here, Arena arena) {
-        LinkInfo.Link link = LinkInfo.of(file.id(), here, file.linkAccess(), file.checker().addresses().offsetSize(), arena);
+        return libhdf5Link(file, name, here, file.checker().addresses().offsetSize(), arena);
+    }
+
+    /** {@link #libhdf5Link(NativeFile, String, String, Arena)} in a file of {@code offsetSize}-byte addresses. */
+    static ObjectIndex.Link libhdf5Link(NativeFile file, String name, String here, int offsetSize, Arena arena) {
+        LinkInfo.Link link = LinkInfo.of(file.id(), here, file.linkAccess(), offsetSize, arena);
         if (link == null) {
             Hdf5.Failure failure = Hdf5.takeFailure();
             if (Errors.damaged(failure)) throw Errors.reading("look up '" + here + "' (H5Lget_info)", failure, here);
@@ -217,6 +222,11 @@ final class H5Objects {
         }
         int type = link.hard() ? ObjectIndex.HARD : link.soft() ? ObjectIndex.SOFT
                 : link.type() == H5L_TYPE_EXTERNAL() ? ObjectIndex.EXTERNAL : link.type(); // user-defined: not followed
+        if (type == ObjectIndex.EXTERNAL) {
+            byte[] bytes = LinkInfo.value(file.id(), here, link, file.linkAccess(), arena);
+            if (bytes == null) Hdf5.takeFailure();
+            else value = ObjectIndex.externalValue(bytes);
+        }
         return new ObjectIndex.Link(name, null, type, link.address(), value, -1);
     }
 

@@ -20,7 +20,7 @@ final class LinkInfo {
 
     /**
      * {@code type} is libhdf5's link type; {@code address} is relative to the base address, or -1
-     * unless hard; {@code valueSize} is the size of a soft link's target path, else 0.
+     * unless hard; {@code valueSize} is the size of any other link's value (a soft link's target path), else 0.
      */
     record Link(int type, long address, long valueSize) {
         boolean hard() {
@@ -49,7 +49,7 @@ final class LinkInfo {
         boolean hard = type == H5L_TYPE_HARD();
         // For a soft link, the size of its value sits where a hard link's address does.
         return new Link(type, hard ? Superblock.address(info, ADDRESS_AT, offsetSize) : -1,
-                type == H5L_TYPE_SOFT() ? info.get(ValueLayout.JAVA_LONG, ADDRESS_AT) : 0);
+                hard ? 0 : info.get(ValueLayout.JAVA_LONG, ADDRESS_AT));
     }
 
     /** The target path of {@code link}, the soft link {@code name}; null if libhdf5 failed. */
@@ -59,6 +59,15 @@ final class LinkInfo {
         MemorySegment value = arena.allocate(size + 1);
         if (H5Lget_val(location, arena.allocateFrom(name), value, size + 1, linkAccess) < 0) return null;
         return value.getString(0);
+    }
+
+    /** The raw value of {@code link}, the soft, external or user-defined link {@code name}; null if libhdf5 failed. */
+    static byte[] value(long location, String name, Link link, long linkAccess, Arena arena) {
+        long size = link.valueSize();
+        if (size <= 0 || size > 1 << 20) return null;
+        MemorySegment value = arena.allocate(size);
+        if (H5Lget_val(location, arena.allocateFrom(name), value, size, linkAccess) < 0) return null;
+        return value.toArray(ValueLayout.JAVA_BYTE);
     }
 
     private static MemorySegment info(long location, MemorySegment name, long linkAccess, Arena arena) {

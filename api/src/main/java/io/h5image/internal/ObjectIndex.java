@@ -385,7 +385,7 @@ final class ObjectIndex {
         long valueLength = LittleEndian.unsigned(image, p, 2);
         if (valueLength > end - p - 2) throw corrupt(what, "link '" + text + "' with a value running past its message");
         byte[] bytes = image.asSlice(p + 2, valueLength).toArray(ValueLayout.JAVA_BYTE);
-        String value = type == SOFT ? beforeZero(bytes, 0) : type == EXTERNAL ? external(bytes) : null;
+        String value = type == SOFT ? beforeZero(bytes, 0) : type == EXTERNAL ? externalValue(bytes) : null;
         return new Link(text, name, type, -1, value, order);
     }
 
@@ -396,12 +396,30 @@ final class ObjectIndex {
         return new String(bytes, from, end - from, StandardCharsets.UTF_8);
     }
 
-    /** An external link's value, for messages: version and flags (1), the file name and the object's path, each zero-terminated. */
-    private static String external(byte[] bytes) {
-        if (bytes.length < 1) return "an unnamed file";
+    /**
+     * An external link's value: version and flags (1), the file name and the object's path, each
+     * zero-terminated; kept as the file name, a zero, then the path ({@link #externalFile}, {@link #externalPath}).
+     */
+    static String externalValue(byte[] bytes) {
+        if (bytes.length < 1) return "\0";
         int zero = 1;
         while (zero < bytes.length && bytes[zero] != 0) zero++;
-        return "'" + beforeZero(bytes, 1) + "' object '" + (zero + 1 < bytes.length ? beforeZero(bytes, zero + 1) : "") + "'";
+        return beforeZero(bytes, 1) + "\0" + (zero + 1 < bytes.length ? beforeZero(bytes, zero + 1) : "");
+    }
+
+    /** The file of an external link's {@code value}; null if unknown. */
+    static String externalFile(String value) {
+        return value == null ? null : value.substring(0, value.indexOf('\0'));
+    }
+
+    /** The object path of an external link's {@code value}; null if unknown. */
+    static String externalPath(String value) {
+        return value == null ? null : value.substring(value.indexOf('\0') + 1);
+    }
+
+    /** An external link's {@code value}, for messages. */
+    static String describeExternal(String value) {
+        return value == null ? "another file" : "'" + externalFile(value) + "' object '" + externalPath(value) + "'";
     }
 
     /** The name of an attribute message (versions 1 to 3); the rest is read where the attribute is. */

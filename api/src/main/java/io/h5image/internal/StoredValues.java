@@ -133,7 +133,7 @@ final class StoredValues {
      * What resolves references against the file's bytes: the image's checker, or for a file being
      * written (whose metadata libhdf5 wrote) one over its bytes as they are now, flushed.
      */
-    private static ObjectHeaders.Checker imageChecker(NativeFile f, String where) {
+    static ObjectHeaders.Checker imageChecker(NativeFile f, String where) {
         if (f.checker() != null) return f.checker();
         Hdf5.check(H5Fflush(f.id(), H5F_SCOPE_GLOBAL()), "H5Fflush(" + where + ")");
         ObjectHeaders.Checker checker = ObjectHeaders.Checker.of(f.memory().written());

@@ -2,6 +2,7 @@ package io.h5image.cli;
 
 import io.h5image.DatasetInfo;
 import io.h5image.H5Exception;
+import io.h5image.H5File;
 import io.h5image.H5Image;
 import io.h5image.NativeLibraryException;
 import picocli.CommandLine.Command;
@@ -14,7 +15,6 @@ import java.io.InputStream;
 import java.io.PrintWriter;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
-import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
@@ -27,10 +27,12 @@ import java.util.concurrent.Callable;
 
 /** {@code h5image inspect FILE|-}: every dataset of an HDF5 file, as h5image sees it. */
 @Command(name = "inspect", mixinStandardHelpOptions = true,
-        description = {"Lists every dataset of an HDF5 file.",
-                "%nReads the file (or standard input, with '-') into memory and prints each dataset's path, dtype, "
-                        + "shape, layout, data offset, chunks, filters and storage size. Any HDF5 file works, not only "
-                        + "h5image's."})
+        description = {"Shows everything in an HDF5 file: every dataset's storage, then the whole tree.",
+                "%nMaps the file (standard input, with '-', is read into memory) and prints each dataset's path, dtype, "
+                        + "shape, layout, data offset, chunks, filters and storage size; then the tree, as h5dump -H "
+                        + "shows it: groups, datasets with their types and shapes (compound members, null dataspaces), "
+                        + "attributes with their values, and links (soft, external, a second hard link to an object). "
+                        + "Any HDF5 file works, not only h5image's."})
 final class InspectCommand implements Callable<Integer> {
 
     @Spec
@@ -69,11 +71,21 @@ final class InspectCommand implements Callable<Integer> {
                     + (readable.size() == 1 ? " dataset" : " datasets")
                     + (unreadable.isEmpty() ? "" : ", " + unreadable.size() + " unreadable"));
             if (!readable.isEmpty()) table(readable).print(out);
+            out.println();
+            List<String> problems;
+            try (H5File h5 = H5File.open(image)) {
+                problems = Tree.print(h5, out);
+            } catch (NativeLibraryException e) {
+                throw e;
+            } catch (H5Exception e) {
+                problems = List.of("/: " + Main.firstLine(e.getMessage()));
+            }
             out.flush();
             // A corrupt object is reported, never skipped: the walk went on past it, and the exit says so.
             for (DatasetInfo d : unreadable) err.println("inspect: " + name + ": " + d);
+            for (String problem : problems) err.println("inspect: " + name + ": " + problem);
             err.flush();
-            return unreadable.isEmpty() ? Main.OK : Main.FAILED;
+            return unreadable.isEmpty() && problems.isEmpty() ? Main.OK : Main.FAILED;
         }
     }
 
@@ -91,8 +103,9 @@ final class InspectCommand implements Callable<Integer> {
     }
 
     /**
-     * Copies the file into native memory rather than mapping it: libhdf5 is handed the image as a
-     * writable buffer, and a read-only mapping would turn any stray write into a crash.
+     * Maps the file read-only: opening costs its metadata, not its size, and nothing is copied.
+     * libhdf5 reads it in place and never writes it (h5image answers each of the core driver's copies
+     * of an image with the image itself). A pipe or device has no size to map: it is read.
      */
     private static MemorySegment read(Path path, Arena arena) throws IOException {
         if (Files.isDirectory(path)) throw new IOException(path + " is a directory");
@@ -103,19 +116,7 @@ final class InspectCommand implements Callable<Integer> {
             }
         }
         try (FileChannel channel = FileChannel.open(path, StandardOpenOption.READ)) {
-            long size = channel.size();
-            MemorySegment image = arena.allocate(Math.max(1, size), 64).asSlice(0, size);
-            // In slices: one ByteBuffer cannot span more than 2 GiB.
-            for (long at = 0; at < size; ) {
-                ByteBuffer slice = image.asSlice(at, Math.min(size - at, 1L << 30)).asByteBuffer();
-                while (slice.hasRemaining()) {
-                    if (channel.read(slice, at + slice.position()) < 0) {
-                        throw new IOException(path + " shrank while being read");
-                    }
-                }
-                at += slice.capacity();
-            }
-            return image;
+            return channel.map(FileChannel.MapMode.READ_ONLY, 0, channel.size(), arena);
         }
     }
 

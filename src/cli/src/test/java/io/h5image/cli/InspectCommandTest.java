@@ -108,4 +108,34 @@ class InspectCommandTest {
         assertTrue(row.contains(" chunked "), run::toString);
         assertTrue(row.contains("shuffle, deflate(4)"), run::toString);
     }
+
+    public record Point(double x, int id) {}
+
+    @Test
+    void showsTheWholeTreeAfterTheDatasets() throws IOException {
+        Path file = dir.resolve("tree.h5");
+        try (io.h5image.H5File h5 = io.h5image.H5File.create()) {
+            h5.createDataset("run/temperature", new double[] {21.5, 22.0});
+            h5.createDataset("run/points", new Point[] {new Point(1, 2), new Point(3, 4)});
+            h5.group("run").attributes().put("units", "C");
+            h5.dataset("run/temperature").attributes().put("big", new long[1000]);
+            h5.attributes().put("count", -1L);
+            h5.writeTo(file);
+        }
+        Run run = Run.of("inspect", file.toString());
+        assertEquals(0, run.exitCode(), run::toString);
+        String out = run.out();
+        String tree = out.substring(out.indexOf("\n/  group\n") + 1);
+        List<String> expected = List.of(
+                "/  group",
+                "  @count  int64 = -1",
+                "  run/  group",
+                "    @units  string (variable) utf-8 = \"C\"",
+                "    temperature  float64  (2)",
+                "      @big  int64 = [0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,... (1000 elements)",
+                "    points  compound {x: float64, id: int32}  (2)",
+                "      .x  float64  @0",
+                "      .id  int32  @8");
+        assertEquals(expected, tree.lines().toList(), run::toString);
+    }
 }

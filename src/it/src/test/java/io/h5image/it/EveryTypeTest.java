@@ -163,6 +163,37 @@ class EveryTypeTest {
         return out;
     }
 
+    /** h5py's links of every kind, as stored: from bytes, mapped, edited, and while being edited. */
+    @TestFactory
+    List<DynamicTest> linksAreReadAsStored() {
+        List<DynamicTest> tests = new ArrayList<>();
+        for (String libver : List.of("earliest", "latest")) {
+            tests.add(DynamicTest.dynamicTest(libver, () -> {
+                byte[] bytes = Files.readAllBytes(dir.resolve("every-type-" + libver + ".h5"));
+                try (H5File fromBytes = H5File.open(bytes); H5File mapped = H5File.open(dir.resolve("every-type-" + libver + ".h5"));
+                     H5File edited = H5File.open(dir.resolve("edited-" + libver + ".h5")); H5File editing = H5File.edit(bytes)) {
+                    for (H5File h5 : List.of(fromBytes, mapped, edited, editing)) {
+                        Map<String, io.h5image.Link> links = new java.util.HashMap<>();
+                        for (io.h5image.Link link : h5.group("links").links()) links.put(link.name(), link);
+                        assertEquals(new io.h5image.Link.Soft("soft", "/numbers/le_i4"), links.get("soft"));
+                        assertEquals(new io.h5image.Link.Soft("dangling", "/nowhere"), links.get("dangling"));
+                        assertEquals(new io.h5image.Link.External("external", "other.h5", "/data"), links.get("external"));
+                        assertEquals(new io.h5image.Link.Hard("named_type", io.h5image.Link.Kind.NAMED_DATATYPE, "/links/named_type"),
+                                links.get("named_type"));
+                        io.h5image.Link.Hard second = (io.h5image.Link.Hard) links.get("second_name");
+                        io.h5image.Link.Hard scalar = (io.h5image.Link.Hard) h5.group("strings").links().stream()
+                                .filter(l -> l.name().equals("scalar")).findFirst().orElseThrow();
+                        assertEquals(io.h5image.Link.Kind.DATASET, second.kind());
+                        assertEquals(second.objectPath(), scalar.objectPath(), "two names of one object give one first path");
+                        assertTrue(List.of("/links/second_name", "/strings/scalar").contains(second.objectPath()), second.toString());
+                        assertEquals(h5.names(), h5.links().stream().map(io.h5image.Link::name).toList(), "links in names() order");
+                    }
+                }
+            }));
+        }
+        return tests;
+    }
+
     @TestFactory
     List<DynamicTest> whatCannotBeRepresentedIsRefusedByName() throws IOException {
         List<DynamicTest> tests = new ArrayList<>();

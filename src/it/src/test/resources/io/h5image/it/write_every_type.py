@@ -235,6 +235,15 @@ def build(f):
     refused = f.create_group('refused')
     refused.create_dataset('longdouble', data=np.array([1.5, 2.5], dtype=np.longdouble))
 
+    # Links of every kind, and a committed datatype (h5py's visititems passes over soft and
+    # external links, so they add no values; h5image's links() and inspect show them).
+    links = f.create_group('links')
+    links['soft'] = h5py.SoftLink('/numbers/le_i4')
+    links['dangling'] = h5py.SoftLink('/nowhere')
+    links['external'] = h5py.ExternalLink('other.h5', '/data')
+    links['second_name'] = f['strings/scalar']
+    links['named_type'] = np.dtype('<i4')
+
 
 def record(f, out):
     """What h5py reads, for every dataset and attribute of the file."""
