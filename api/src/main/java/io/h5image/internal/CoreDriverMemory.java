@@ -117,11 +117,6 @@ final class CoreDriverMemory implements AutoCloseable {
         return memory;
     }
 
-    /** The start of the buffer libhdf5 is handed (for {@link #editable}: the copy to open). */
-    MemorySegment buffer() {
-        return buffer;
-    }
-
     /** {@code image} for libhdf5 to read in place; it must be native and outlive the file. */
     static CoreDriverMemory inPlace(MemorySegment image) {
         return new CoreDriverMemory(image, false);

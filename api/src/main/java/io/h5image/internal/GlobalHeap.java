@@ -72,7 +72,7 @@ final class GlobalHeap {
                 throw new InvalidImageException(where + " would decode to more than " + limit + " bytes of strings"
                         + "; raise -Dh5image.maxDecodedBytes to read it");
             }
-            HeapObject object = object(collection, index, i, where);
+            HeapObject object = find(collection, index, where + " string [" + i + "]");
             if (length > object.size()) {
                 throw new InvalidImageException(where + " string [" + i + "] claims " + length + " bytes but its heap object ("
                         + collection + "#" + index + ") holds " + object.size() + ": the image is corrupt");
@@ -89,17 +89,28 @@ final class GlobalHeap {
      * (a dataset's elements, an attribute's data, a sequence's heap object).
      */
     String string(MemorySegment data, long at, Charset charset, String where) {
+        return new String(sequence(data, at, 1, where).toArray(ValueLayout.JAVA_BYTE), charset);
+    }
+
+    /**
+     * The elements of the variable-length sequence whose length (4 bytes) and heap reference lie at
+     * {@code at} of {@code data}: a whole number of {@code elementSize}-byte elements of its heap
+     * object, checked against it; empty for an empty sequence with no heap object. A string is a
+     * sequence of bytes.
+     */
+    MemorySegment sequence(MemorySegment data, long at, long elementSize, String where) {
         long length = Integer.toUnsignedLong(data.get(LittleEndian.INT, at));
+        String what = elementSize == 1 ? "a string of " + length + " bytes" : "a sequence of " + length + " elements";
         MemorySegment object = referenced(data, at + 4, where);
         if (object == null) {
-            if (length != 0) throw new InvalidImageException(where + " holds a string of " + length + " bytes with no heap object: the image is corrupt");
-            return "";
+            if (length != 0) throw new InvalidImageException(where + " holds " + what + " with no heap object: the image is corrupt");
+            return MemorySegment.NULL;
         }
-        if (length > object.byteSize()) {
-            throw new InvalidImageException(where + " holds a string of " + length + " bytes but its heap object holds "
-                    + object.byteSize() + ": the image is corrupt");
+        if (length > object.byteSize() / elementSize) {
+            throw new InvalidImageException(where + " holds " + what + (elementSize == 1 ? "" : " of " + elementSize + " bytes")
+                    + " in a heap object of " + object.byteSize() + " bytes: the image is corrupt");
         }
-        return new String(object.asSlice(0, length).toArray(ValueLayout.JAVA_BYTE), charset);
+        return object.asSlice(0, length * elementSize);
     }
 
     /** Bytes of the offsets (addresses) of this heap's file. */
@@ -112,16 +123,7 @@ final class GlobalHeap {
      * address, as stored), checked against the collection and the image.
      */
     MemorySegment object(long collection, long index, String where) {
-        Map<Integer, HeapObject> objects = collections.get(collection);
-        if (objects == null) {
-            objects = parse(collection, where);
-            collections.put(collection, objects);
-        }
-        HeapObject object = index > Integer.MAX_VALUE || index <= 0 ? null : objects.get((int) index);
-        if (object == null) {
-            throw new InvalidImageException(where + " refers to object " + index + " of the global heap collection at "
-                    + collection + ", which has no such object: the image is corrupt");
-        }
+        HeapObject object = find(collection, index, where);
         return image.asSlice(object.at(), object.size());
     }
 
@@ -144,16 +146,17 @@ final class GlobalHeap {
         return LittleEndian.unsigned(image, at, lengthSize);
     }
 
-    private HeapObject object(long address, long index, int string, String where) {
-        Map<Integer, HeapObject> objects = collections.get(address);
+    /** Object {@code index} of the collection at {@code collection}, the collection parsed once. */
+    private HeapObject find(long collection, long index, String what) {
+        Map<Integer, HeapObject> objects = collections.get(collection);
         if (objects == null) {
-            objects = parse(address, where);
-            collections.put(address, objects);
+            objects = parse(collection, what);
+            collections.put(collection, objects);
         }
-        HeapObject object = index > Integer.MAX_VALUE ? null : objects.get((int) index);
-        if (object == null || index == 0) {
-            throw new InvalidImageException(where + " string [" + string + "] refers to object " + index
-                    + " of the global heap collection at " + address + ", which has no such object: the image is corrupt");
+        HeapObject object = index <= 0 || index > Integer.MAX_VALUE ? null : objects.get((int) index);
+        if (object == null) {
+            throw new InvalidImageException(what + " refers to object " + index + " of the global heap collection at "
+                    + collection + ", which has no such object: the image is corrupt");
         }
         return object;
     }

@@ -88,10 +88,11 @@ public final class ImageReader {
             if (parsed.viewOffset() >= 0 && source != null) {
                 MemorySegment data = source.asSlice(parsed.viewOffset(), parsed.byteSize());
                 if (selected == null) return new Result(data, parsed.dtype(), shape, parsed.order(), true);
-                Slab.Runs runs = selected.runs(elementBytes(parsed));
+                long elementBytes = elementBytes(parsed);
+                Slab.Runs runs = selected.runs(elementBytes);
                 if (runs.runs() == 1) return new Result(data.asSlice(runs.first(), size), parsed.dtype(), shape, parsed.order(), true);
                 MemorySegment out = allocate(where, size, path);
-                selected.gather(data, elementBytes(parsed), out);
+                selected.gather(runs, data, out);
                 return new Result(out, parsed.dtype(), shape, parsed.order(), false);
             }
             return new Result(readCopy(dataset, parsed, path, imageSize, selected, size, shape, where, arena),
@@ -236,23 +237,22 @@ public final class ImageReader {
         if (size == 0) return allocate(where, 0, path);
         beforeNativeRead(dataset, imageSize, path);
         MemorySegment result = allocate(where, size, path);
-        // libhdf5 writes only native memory: a heap segment from the caller is filled through a native buffer.
-        MemorySegment out = result.isNative() ? result : arena.allocate(size, CoreDriverMemory.ALIGNMENT);
         try (Handle memoryType = TypeMap.memoryType(dataset.type().id(), parsed.dtype());
              Handle fileSpace = slab == null ? null : slab.select(dataset.space().id(), arena, path);
              Handle memorySpace = slab == null ? null : slab.memorySpace(arena, path)) {
             long file = fileSpace == null ? H5S_ALL() : fileSpace.id();
             long memory = memorySpace == null ? H5S_ALL() : memorySpace.id();
-            if (H5Dread(dataset.id(), memoryType.id(), memory, file, H5P_DEFAULT(), out) < 0) {
-                Hdf5.Failure failure = Hdf5.takeFailure();
-                H5LibraryException cause = new H5LibraryException("H5Dread('" + path + "')", failure.records());
-                String why = failure.hasMajor(H5E_PLINE_g())
-                        ? "its filter pipeline failed (a chunk failed its checksum, could not be decoded, or needs a filter libhdf5 lacks)"
-                        : "libhdf5 could not read it: the image is truncated or corrupt";
-                throw new InvalidImageException("reading dataset '" + path + "' failed: " + why + "\n" + cause.getMessage(), cause);
-            }
+            throughNative(result, arena, out -> {
+                if (H5Dread(dataset.id(), memoryType.id(), memory, file, H5P_DEFAULT(), out) < 0) {
+                    Hdf5.Failure failure = Hdf5.takeFailure();
+                    H5LibraryException cause = new H5LibraryException("H5Dread('" + path + "')", failure.records());
+                    String why = failure.hasMajor(H5E_PLINE_g())
+                            ? "its filter pipeline failed (a chunk failed its checksum, could not be decoded, or needs a filter libhdf5 lacks)"
+                            : "libhdf5 could not read it: the image is truncated or corrupt";
+                    throw new InvalidImageException("reading dataset '" + path + "' failed: " + why + "\n" + cause.getMessage(), cause);
+                }
+            });
         }
-        if (out != result) MemorySegment.copy(out, 0, result, 0, size);
         return result;
     }
 
@@ -265,6 +265,20 @@ public final class ImageReader {
         refuseDataOutsideTheImage(dataset.creation().id(), path);
         Filters.requireAvailable(dataset.creation().id(), path);
         if (imageSize >= 0) Chunks.validate(dataset.dataset(), dataset.creation(), imageSize, path);
+    }
+
+    /**
+     * Has libhdf5 fill {@code out}: directly when it is native, else (a heap segment from the
+     * caller's allocator) through a native buffer from {@code arena}, since libhdf5 writes only native memory.
+     */
+    static void throughNative(MemorySegment out, Arena arena, java.util.function.Consumer<MemorySegment> fill) {
+        if (out.isNative()) {
+            fill.accept(out);
+            return;
+        }
+        MemorySegment buffer = arena.allocate(out.byteSize(), CoreDriverMemory.ALIGNMENT);
+        fill.accept(buffer);
+        MemorySegment.copy(buffer, 0, out, 0, out.byteSize());
     }
 
     /** {@code size} bytes for decoded elements: from {@code where}, or an automatic arena when null. */

@@ -50,18 +50,11 @@ record Slab(long[] start, long[] count, long[] stride, long[] dims) {
         return new Slab(start.clone(), count.clone(), stride.clone(), dims.clone());
     }
 
-    /** {@return the slab's elements} */
-    long elements() {
-        long n = 1;
-        for (long c : count) n *= c; // each count is at most its dimension, whose product was checked
-        return n;
-    }
-
     /**
      * The slab as runs over C-order data of {@code elementBytes}-byte elements: {@code run} bytes
      * each, {@code runs} of them, the first at byte {@code first}.
      */
-    record Runs(long first, long run, long runs, int outerAxes) {}
+    record Runs(long first, long run, long runs, int outerAxes, long elementBytes) {}
 
     Runs runs(long elementBytes) {
         int rank = dims.length;
@@ -75,21 +68,16 @@ record Slab(long[] start, long[] count, long[] stride, long[] dims) {
         }
         long runs = 1;
         for (int axis = 0; axis < merged; axis++) runs *= count[axis];
-        return new Runs(offset(new long[merged], merged, elementBytes), run, runs, merged);
+        return new Runs(offset(new long[merged], merged, elementBytes), run, runs, merged, elementBytes);
     }
 
-    /** Whether the slab is one run of bytes: a slice of the data. */
-    boolean isOneRun(long elementBytes) {
-        return runs(elementBytes).runs() == 1;
-    }
-
-    /** Copies the slab out of {@code data} (C order) into {@code out}, run by run. */
-    void gather(MemorySegment data, long elementBytes, MemorySegment out) {
-        Runs runs = runs(elementBytes);
+    /** Copies the slab, as {@code runs} of it, out of {@code data} (C order) into {@code out}, run by run. */
+    void gather(Runs runs, MemorySegment data, MemorySegment out) {
         if (runs.run() == 0 || runs.runs() == 0) return;
         int outer = runs.outerAxes();
         long[] index = new long[outer];
         long at = 0;
+        long elementBytes = runs.elementBytes();
         for (long r = 0; r < runs.runs(); r++) {
             MemorySegment.copy(data, offset(index, outer, elementBytes), out, at, runs.run());
             at += runs.run();

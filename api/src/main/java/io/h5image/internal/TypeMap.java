@@ -119,6 +119,7 @@ final class TypeMap {
         }
         return create(dtype, ByteOrder.nativeOrder());
     }
+
     /**
      * The enum {@code fileType} in native byte order. libhdf5 will not change the order of an enum
      * that has members (1.14: "operation not allowed after enum members are defined"), so the enum

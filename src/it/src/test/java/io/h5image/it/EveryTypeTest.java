@@ -87,9 +87,7 @@ class EveryTypeTest {
         for (String libver : List.of("earliest", "latest")) {
             Path file = dir.resolve("every-type-" + libver + ".h5");
             byte[] bytes = Files.readAllBytes(file);
-            for (String line : Files.readAllLines(dir.resolve("every-type-" + libver + ".tsv"))) {
-                String[] f = line.split("\t", -1);
-                if (!f[0].equals("value")) continue;
+            for (String[] f : fixture(libver, "value")) {
                 String path = f[2];
                 String attribute = f[3].isEmpty() ? null : f[3];
                 String expected = f[4];
@@ -119,9 +117,8 @@ class EveryTypeTest {
         List<DynamicTest> tests = new ArrayList<>();
         for (String libver : List.of("earliest", "latest")) {
             Path file = dir.resolve("every-type-" + libver + ".h5");
-            for (String line : Files.readAllLines(dir.resolve("every-type-" + libver + ".tsv"))) {
-                String[] f = line.split("\t", -1);
-                if (!f[0].equals("value") || !f[3].isEmpty()) continue;
+            for (String[] f : fixture(libver, "value")) {
+                if (!f[3].isEmpty()) continue; // an attribute
                 String path = f[2];
                 tests.add(DynamicTest.dynamicTest(libver + " " + path, () -> {
                     try (H5File h5 = H5File.open(file); java.lang.foreign.Arena arena = java.lang.foreign.Arena.ofConfined()) {
@@ -199,9 +196,7 @@ class EveryTypeTest {
         List<DynamicTest> tests = new ArrayList<>();
         for (String libver : List.of("earliest", "latest")) {
             Path file = dir.resolve("every-type-" + libver + ".h5");
-            for (String line : Files.readAllLines(dir.resolve("every-type-" + libver + ".tsv"))) {
-                String[] f = line.split("\t", -1);
-                if (!f[0].equals("refused")) continue;
+            for (String[] f : fixture(libver, "refused")) {
                 tests.add(DynamicTest.dynamicTest(libver + " " + f[1], () -> {
                     try (H5File h5 = H5File.open(file)) {
                         Dataset d = h5.dataset(f[2]);
@@ -215,6 +210,12 @@ class EveryTypeTest {
         }
         assertEquals(2, tests.size());
         return tests;
+    }
+
+    /** The fixture's lines of {@code kind} ("value" or "refused") for file format {@code libver}, split into fields. */
+    private static List<String[]> fixture(String libver, String kind) throws IOException {
+        return Files.readAllLines(dir.resolve("every-type-" + libver + ".tsv")).stream()
+                .map(line -> line.split("\t", -1)).filter(f -> f[0].equals(kind)).toList();
     }
 
     private static Object value(H5File h5, String path, String attribute) {
