@@ -75,15 +75,14 @@ final class AttributeValues {
 
     /**
      * The data of {@code attribute} as its message stores it (the file's form: a variable-length
-     * part or reference is a heap reference or an address), after its name, datatype and dataspace;
-     * null where the message shares its datatype or dataspace (then libhdf5 reads it).
+     * part or reference is a heap reference or an address), after its name, datatype and dataspace
+     * (each field's size is in the message, whether it holds the type or space or a shared message's
+     * address).
      */
     static MemorySegment data(ObjectHeaders.Checker checker, ObjectIndex.Attribute attribute, String where) {
         MemorySegment image = checker.image();
         long at = attribute.at();
         int version = image.get(ValueLayout.JAVA_BYTE, at);
-        int flags = version == 1 ? 0 : image.get(ValueLayout.JAVA_BYTE, at + 1);
-        if ((flags & 3) != 0) return null;
         long nameSize = LittleEndian.unsigned(image, at + 2, 2);
         long typeSize = LittleEndian.unsigned(image, at + 4, 2);
         long spaceSize = LittleEndian.unsigned(image, at + 6, 2);

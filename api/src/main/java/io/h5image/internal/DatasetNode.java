@@ -143,7 +143,7 @@ public final class DatasetNode implements Dataset {
 
     @Override
     public NdArray read() {
-        return file.call(f -> NdArrays.of(ImageReader.read(f, path)));
+        return readNumbers(null, null);
     }
 
     @Override
@@ -180,35 +180,27 @@ public final class DatasetNode implements Dataset {
                     throw new UnsupportedTypeException("dataset '" + path + "' holds " + TypeMap.className(H5Tget_class(type))
                             + ", not strings: use read()");
                 }
+                if (H5Tis_variable_str(type) > 0 && f.checker() != null && f.bytesForJava() != null) {
+                    // From an image: decoded in Java (StoredValues), never by libhdf5's global heap code.
+                    List<String> strings = new java.util.ArrayList<>();
+                    flatten(StoredValues.dataset(f, dataset, path), strings);
+                    return strings.toArray(String[]::new);
+                }
                 long limit = f.decodeLimit();
                 long count = Values.count(dataset.space().id(), path);
-                String[] inJava = variableStringsInJava(f, dataset, count, limit);
-                if (inJava != null) return inJava;
                 return Strings.read(type, count, limit, "dataset '" + path + "'",
                         (memoryType, buffer) -> nativeRead(f, dataset, memoryType, buffer));
             }
         });
     }
 
-    /**
-     * Variable-length strings of a contiguous dataset, decoded in Java from the image ({@link
-     * GlobalHeap}) so that libhdf5's global heap code never sees the untrusted references; null when
-     * the strings are not laid out that way (then libhdf5 reads them).
-     */
-    private String[] variableStringsInJava(NativeFile f, OpenDataset dataset, long count, long limit) {
-        long type = dataset.type().id();
-        MemorySegment image = f.viewSource();
-        if (image == null || H5Tis_variable_str(type) <= 0) return null;
-        // An image from bytes keeps its heap, collections parsed once, for every string read from it.
-        GlobalHeap heap = f.checker() != null ? f.checker().heap() : GlobalHeap.of(image);
-        long reference = heap.referenceSize();
-        if (count > Long.MAX_VALUE / reference) return null;
-        long bytes = count * reference;
-        long offset = ImageReader.viewOffset(dataset, bytes, image.byteSize(), path, "string[" + count + "]");
-        if (offset < 0 || H5Dget_storage_size(dataset.id()) != bytes) return null;
-        java.nio.charset.Charset charset = H5Tget_cset(type) == H5T_CSET_UTF8() ? java.nio.charset.StandardCharsets.UTF_8
-                : java.nio.charset.StandardCharsets.US_ASCII;
-        return heap.strings(offset, count, charset, limit, "dataset '" + path + "'");
+    /** The strings of a value {@link StoredValues} gave (a string, or arrays of them), in C order; none for an {@code Empty}. */
+    private static void flatten(Object value, List<String> out) {
+        if (value instanceof String one) {
+            out.add(one);
+        } else if (value instanceof Object[] many) {
+            for (Object v : many) flatten(v, out);
+        }
     }
 
     /** {@code H5Dread} of every element, after the checks that keep a corrupt image from crashing libhdf5. */
@@ -290,11 +282,8 @@ public final class DatasetNode implements Dataset {
                 if (bytes > 0) {
                     try (Arena arena = Arena.ofConfined();
                          Handle memoryType = Handle.of(H5Tcopy(type), Handle.Kind.DATATYPE, "H5Tcopy('" + path + "')")) {
-                        // libhdf5 writes only native memory: a heap segment is filled through a native buffer.
-                        MemorySegment target = copy.isNative() ? copy : arena.allocate(bytes, CoreDriverMemory.ALIGNMENT);
-                        Hdf5.check(H5Dread(dataset.id(), memoryType.id(), H5S_ALL(), H5S_ALL(), H5P_DEFAULT(), target),
-                                "H5Dread('" + path + "')");
-                        if (target != copy) MemorySegment.copy(target, 0, copy, 0, bytes);
+                        ImageReader.throughNative(copy, arena, target -> Hdf5.check(
+                                H5Dread(dataset.id(), memoryType.id(), H5S_ALL(), H5S_ALL(), H5P_DEFAULT(), target), "H5Dread('" + path + "')"));
                     }
                 }
                 return new RecordView(copy, layout, count, false);

@@ -1,7 +1,6 @@
 package io.h5image.internal;
 
 import io.h5image.H5Reference;
-import io.h5image.InvalidImageException;
 
 import java.lang.foreign.MemorySegment;
 import java.nio.charset.Charset;
@@ -23,22 +22,22 @@ final class FileFormHeap implements ValueDecoder.Heap {
 
     @Override
     public long stringSlot() {
+        return sequenceSlot(); // a string is a sequence of bytes
+    }
+
+    @Override
+    public long sequenceSlot() {
         return 4 + heap.offsetSize() + 4;
     }
 
     @Override
+    public long referenceSlot(boolean region) {
+        return region ? heap.offsetSize() + 4 : heap.offsetSize(); // a heap reference, or an address
+    }
+
+    @Override
     public MemorySegment sequence(MemorySegment data, long at, long elementSize, String where) {
-        long length = Integer.toUnsignedLong(data.get(LittleEndian.INT, at));
-        MemorySegment object = heap.referenced(data, at + 4, where);
-        if (object == null) {
-            if (length != 0) throw new InvalidImageException(where + " holds a sequence of " + length + " elements with no heap object: the image is corrupt");
-            return MemorySegment.NULL;
-        }
-        if (length > object.byteSize() / elementSize) {
-            throw new InvalidImageException(where + " holds a sequence of " + length + " elements of " + elementSize
-                    + " bytes in a heap object of " + object.byteSize() + ": the image is corrupt");
-        }
-        return object.asSlice(0, length * elementSize);
+        return heap.sequence(data, at, elementSize, where);
     }
 
     @Override

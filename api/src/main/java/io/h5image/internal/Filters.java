@@ -42,12 +42,17 @@ final class Filters {
                 if (available < 0) Hdf5.takeErrorStack();
                 if (available <= 0) {
                     String stored = name.getString(0).strip();
-                    String known = KNOWN.get(id);
-                    throw new MissingFilterException(id, "dataset '" + path + "' needs filter " + id
-                            + (known != null ? " (" + known + ")" : "") + (stored.isEmpty() ? "" : ", recorded as \"" + stored + "\"")
+                    throw new MissingFilterException(id, "dataset '" + path + "' needs " + describe(id)
+                            + (stored.isEmpty() ? "" : ", recorded as \"" + stored + "\"")
                             + ", which this libhdf5 does not have");
                 }
             }
         }
+    }
+
+    /** {@return "filter N (its name)", or "filter N" for an identifier the ecosystem does not register} */
+    static String describe(int id) {
+        String known = KNOWN.get(id);
+        return "filter " + id + (known != null ? " (" + known + ")" : "");
     }
 }

@@ -115,23 +115,27 @@ public final class GroupNode implements Group {
                     return List.copyOf(names);
                 }
             }
-            try (Arena arena = Arena.ofConfined();
-                 Handle group = H5Objects.open(f, path, H5Objects.Kind.GROUP)) {
-                MemorySegment info = arena.allocate(io.h5image.bindings.H5G_info_t.layout());
-                Hdf5.check(H5Gget_info(group.id(), info), "H5Gget_info('" + path + "')");
-                long links = io.h5image.bindings.H5G_info_t.nlinks(info);
-                List<String> names = new ArrayList<>((int) Math.min(links, 1 << 16));
-                int index = tracksCreationOrder(group.id(), arena) ? H5_INDEX_CRT_ORDER() : H5_INDEX_NAME();
-                for (long i = 0; i < links; i++) names.add(H5Objects.linkName(group.id(), i, index, arena));
-                return List.copyOf(names);
-            }
+            return libhdf5Names(f, path);
         });
+    }
+
+    /** The link names of the group at {@code path}, as libhdf5 lists them; inside {@link NativeFile#call}. */
+    static List<String> libhdf5Names(NativeFile f, String path) {
+        try (Arena arena = Arena.ofConfined();
+             Handle group = H5Objects.open(f, path, H5Objects.Kind.GROUP)) {
+            MemorySegment info = arena.allocate(io.h5image.bindings.H5G_info_t.layout());
+            Hdf5.check(H5Gget_info(group.id(), info), "H5Gget_info('" + path + "')");
+            long links = io.h5image.bindings.H5G_info_t.nlinks(info);
+            List<String> names = new ArrayList<>((int) Math.min(links, 1 << 16));
+            int index = tracksCreationOrder(group.id(), arena) ? H5_INDEX_CRT_ORDER() : H5_INDEX_NAME();
+            for (long i = 0; i < links; i++) names.add(H5Objects.linkName(group.id(), i, index, arena));
+            return List.copyOf(names);
+        }
     }
 
     @Override
     public List<io.h5image.Link> links() {
-        List<String> names = names();
-        return file.call(f -> GroupLinks.of(f, path, names));
+        return file.call(f -> GroupLinks.of(f, path));
     }
 
     /** Files h5image writes index links by creation order; others may not (then names come by name). */

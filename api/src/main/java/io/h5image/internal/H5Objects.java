@@ -84,7 +84,7 @@ final class H5Objects {
     static void require(NativeFile file, String path, Kind kind) {
         try (Arena arena = Arena.ofConfined()) {
             ObjectIndex index = index(file, path, arena);
-            if (index != null && index.kind() != null) {
+            if (index != null) {
                 if (index.kind() != kind) {
                     throw new NotFoundException(path, "'" + path + "' in " + file.description() + " is a " + index.kind().noun
                             + ", not a " + kind.noun);
@@ -163,10 +163,6 @@ final class H5Objects {
                 continue;
             }
             ObjectIndex group = checker.index(address, "'" + parent + "'");
-            if (group.kind() == null) {
-                throw new InvalidImageException("the object header of '" + parent + "' holds no message that makes it a group,"
-                        + " dataset or datatype: the image is corrupt");
-            }
             if (group.kind() != Kind.GROUP) return Target.MISSING;
             ObjectIndex.Link link;
             if (group.links() != null) {

@@ -210,6 +210,21 @@ final class HeaderMessages {
         throw corrupt(where, "a name or text with no terminating zero");
     }
 
+    /**
+     * The data of a compact layout message at {@code at} (checked when its header was: {@link
+     * #layout}); null for another layout class.
+     */
+    static MemorySegment compactData(MemorySegment image, long at) {
+        int version = image.get(ValueLayout.JAVA_BYTE, at);
+        if (version >= 3) {
+            if (image.get(ValueLayout.JAVA_BYTE, at + 1) != 0) return null;
+            return image.asSlice(at + 4, LittleEndian.unsigned(image, at + 2, 2));
+        }
+        if (image.get(ValueLayout.JAVA_BYTE, at + 2) != 0) return null;
+        long size = at + 8 + 4L * (image.get(ValueLayout.JAVA_BYTE, at + 1) & 0xff);
+        return image.asSlice(size + 4, Integer.toUnsignedLong(image.get(LittleEndian.INT, size)));
+    }
+
     /** Dataspace, versions 1 and 2: rank, flags (maximum dimensions present), then dimensions and maximum dimensions (L each). */
     private static long dataspace(MemorySegment image, Superblock.Addresses addresses, long at, long end, Where where) {
         need(image, at, 4, end, where);

@@ -30,6 +30,16 @@ final class MemoryFormHeap implements ValueDecoder.Heap {
     }
 
     @Override
+    public long sequenceSlot() {
+        return 8 + ValueLayout.ADDRESS.byteSize(); // hvl_t: a size_t length and a pointer
+    }
+
+    @Override
+    public long referenceSlot(boolean region) {
+        return region ? 12 : 8; // hdset_reg_ref_t, hobj_ref_t
+    }
+
+    @Override
     public MemorySegment sequence(MemorySegment data, long at, long elementSize, String where) {
         long length = data.get(ValueLayout.JAVA_LONG_UNALIGNED, at);
         MemorySegment pointer = data.get(ValueLayout.ADDRESS_UNALIGNED, at + 8);

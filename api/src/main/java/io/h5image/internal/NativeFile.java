@@ -60,6 +60,10 @@ public final class NativeFile implements AutoCloseable {
     private final boolean writable;
     /** A copy of an image opened for editing: its metadata came from outside, so reads check what libhdf5 reports. */
     private final boolean edited;
+    /** For a file being written or edited: {@link #currentBytes()} since the last change; null until asked. */
+    private ObjectHeaders.Checker current;
+    /** Set by {@link #requireWritable}: this call changes the file, so {@link #current} goes when it ends. */
+    private boolean changing;
     private final String description;
     /** For an image opened from bytes (untrusted): checks object headers before libhdf5 loads them. Null for files h5image creates. */
     private final ObjectHeaders.Checker checker;
@@ -136,22 +140,13 @@ public final class NativeFile implements AutoCloseable {
     /** A new, empty, writable file in memory that h5image's writer format rules apply to. */
     public static NativeFile create(String what) {
         Hdf5.lock();
-        CoreDriverMemory memory = CoreDriverMemory.growable(64 * 1024);
-        Handle fileHandle = null;
-        try (Arena arena = Arena.ofConfined();
-             Handle fapl = Handle.of(H5Pcreate(H5P_CLS_FILE_ACCESS_ID_g()), Handle.Kind.PROPERTY_LIST, "H5Pcreate(file access)");
-             Handle fcpl = Handle.of(H5Pcreate(H5P_CLS_FILE_CREATE_ID_g()), Handle.Kind.PROPERTY_LIST, "H5Pcreate(file create)")) {
-            Hdf5.check(H5Pset_fapl_core(fapl.id(), 4096, false), "H5Pset_fapl_core");
-            Hdf5.check(H5Pset_file_image_callbacks(fapl.id(), memory.callbacks(arena)), "H5Pset_file_image_callbacks");
-            Formats.fileAccess(fapl.id());
-            Formats.fileCreate(fcpl.id());
-            long id = H5Fcreate(arena.allocateFrom(uniqueName("h5image-")), H5F_ACC_TRUNC(), fcpl.id(), fapl.id());
-            fileHandle = Handle.of(id, Handle.Kind.FILE, "H5Fcreate(in-memory file)");
-            return new NativeFile(fileHandle, memory, null, null, null, true, null, what);
-        } catch (RuntimeException e) {
-            if (fileHandle != null) fileHandle.close();
-            memory.close();
-            throw e;
+        try {
+            return writable(CoreDriverMemory.growable(64 * 1024), 4096, false, what, "H5Fcreate(in-memory file)", (fapl, arena) -> {
+                try (Handle fcpl = Handle.of(H5Pcreate(H5P_CLS_FILE_CREATE_ID_g()), Handle.Kind.PROPERTY_LIST, "H5Pcreate(file create)")) {
+                    Formats.fileCreate(fcpl.id());
+                    return H5Fcreate(arena.allocateFrom(uniqueName("h5image-")), H5F_ACC_TRUNC(), fcpl.id(), fapl);
+                }
+            });
         } finally {
             Hdf5.unlock();
         }
@@ -166,29 +161,49 @@ public final class NativeFile implements AutoCloseable {
     public static NativeFile edit(MemorySegment image, String what) {
         Superblock.requireSignature(image);
         Hdf5.lock();
-        CoreDriverMemory memory = CoreDriverMemory.editable(image);
+        try {
+            CoreDriverMemory memory = CoreDriverMemory.editable(image);
+            return writable(memory, 64 * 1024, true, what, "H5Fopen(image, read-write)", (fapl, arena) -> {
+                MemorySegment copy = memory.written();
+                ObjectHeaders.Checker checker = ObjectHeaders.Checker.of(copy);
+                if (checker != null) ObjectPaths.of(checker);
+                // The copy itself is the image: every copy the driver makes of it is onto itself.
+                Hdf5.check(H5Pset_file_image(fapl, copy, copy.byteSize()), "H5Pset_file_image");
+                OPENS.incrementAndGet();
+                long id = H5Fopen(arena.allocateFrom(uniqueName("h5image-edit-")), H5F_ACC_RDWR(), fapl);
+                if (id < 0) throw Errors.openFailure(Hdf5.takeFailure(), copy.byteSize());
+                return id;
+            });
+        } finally {
+            Hdf5.unlock();
+        }
+    }
+
+    /** Makes or opens a file given its access list; returns the file identifier. */
+    private interface Opening {
+        long open(long fapl, Arena arena);
+    }
+
+    /**
+     * A writable file in {@code memory} (the core driver growing by {@code increment}, h5image's
+     * format rules), made or opened by {@code opening}; on any failure, everything is closed.
+     * Callers hold the lock.
+     */
+    private static NativeFile writable(CoreDriverMemory memory, long increment, boolean edited, String what, String call,
+                                       Opening opening) {
         Handle fileHandle = null;
         try (Arena arena = Arena.ofConfined();
              Handle fapl = Handle.of(H5Pcreate(H5P_CLS_FILE_ACCESS_ID_g()), Handle.Kind.PROPERTY_LIST, "H5Pcreate(file access)")) {
-            MemorySegment copy = memory.written();
-            ObjectHeaders.Checker checker = ObjectHeaders.Checker.of(copy);
-            if (checker != null) ObjectPaths.of(checker);
-            Hdf5.check(H5Pset_fapl_core(fapl.id(), 64 * 1024, false), "H5Pset_fapl_core");
+            Hdf5.check(H5Pset_fapl_core(fapl.id(), increment, false), "H5Pset_fapl_core");
+            // Callbacks first: libhdf5 refuses new callbacks once an image is set.
             Hdf5.check(H5Pset_file_image_callbacks(fapl.id(), memory.callbacks(arena)), "H5Pset_file_image_callbacks");
             Formats.fileAccess(fapl.id());
-            // The copy itself is the image: every copy the driver makes of it is onto itself.
-            Hdf5.check(H5Pset_file_image(fapl.id(), copy, copy.byteSize()), "H5Pset_file_image");
-            OPENS.incrementAndGet();
-            long id = H5Fopen(arena.allocateFrom(uniqueName("h5image-edit-")), H5F_ACC_RDWR(), fapl.id());
-            if (id < 0) throw Errors.openFailure(Hdf5.takeFailure(), copy.byteSize());
-            fileHandle = Handle.of(id, Handle.Kind.FILE, "H5Fopen(image, read-write)");
-            return new NativeFile(fileHandle, memory, null, null, null, true, true, null, what);
+            fileHandle = Handle.of(opening.open(fapl.id(), arena), Handle.Kind.FILE, call);
+            return new NativeFile(fileHandle, memory, null, null, null, true, edited, null, what);
         } catch (RuntimeException e) {
             if (fileHandle != null) fileHandle.close();
             memory.close();
             throw e;
-        } finally {
-            Hdf5.unlock();
         }
     }
 
@@ -222,6 +237,10 @@ public final class NativeFile implements AutoCloseable {
         } catch (IllegalStateException e) {
             throw translateClosed(e, callerMemory, description);
         } finally {
+            if (changing) {
+                current = null; // the bytes changed: the next read checks them afresh
+                changing = false;
+            }
             Hdf5.unlock();
         }
     }
@@ -264,9 +283,38 @@ public final class NativeFile implements AutoCloseable {
         return writable;
     }
 
-    /** Null for a file h5image created, whose metadata libhdf5 wrote. */
+    /**
+     * What checks and reads metadata in Java before libhdf5 may: for an image opened read-only,
+     * over the image; for an edited copy (metadata from outside, changed by libhdf5), over its bytes
+     * as they are now, flushed, until the next change; null for a file h5image created, whose
+     * metadata libhdf5 wrote.
+     */
     ObjectHeaders.Checker checker() {
-        return checker;
+        return edited ? currentBytes() : checker;
+    }
+
+    /**
+     * A checker over the file's bytes as they are now, for what Java reads of any file (links,
+     * references): the image's own for one opened read-only; for a file being written or edited,
+     * one over its bytes, flushed, kept until the next change.
+     */
+    ObjectHeaders.Checker currentBytes() {
+        if (checker != null) return checker;
+        if (current == null) {
+            Hdf5.check(H5Fflush(file.id(), H5F_SCOPE_GLOBAL()), "H5Fflush(" + description + ")");
+            current = ObjectHeaders.Checker.of(memory.written());
+            if (current == null) throw new IllegalStateException(description + ": the superblock libhdf5 wrote is not one h5image reads");
+        }
+        return current;
+    }
+
+    /**
+     * The bytes Java decodes values from (copies, never views): the image, or an edited copy's
+     * bytes as {@link #checker()} sees them; null for a file h5image created.
+     */
+    MemorySegment bytesForJava() {
+        if (viewSource != null) return viewSource;
+        return edited ? currentBytes().image() : null;
     }
 
     /** What views of contiguous data slice; null for a file being written (its memory moves as it grows). */
@@ -353,6 +401,7 @@ public final class NativeFile implements AutoCloseable {
         if (!writable) {
             throw new UnsupportedOperationException("cannot " + operation + ": " + description + " was opened read-only");
         }
+        changing = true;
     }
 
     /** The image of a file being written: flushed, then copied once ({@link ImageWriter#copyOut}). */
@@ -374,17 +423,12 @@ public final class NativeFile implements AutoCloseable {
     private MemorySegment fileImage(java.lang.foreign.SegmentAllocator where) {
         long size = H5Fget_file_image(file.id(), MemorySegment.NULL, 0);
         if (size <= 0) throw Hdf5.failure("H5Fget_file_image(size)");
-        MemorySegment out = where.allocate(size, CoreDriverMemory.ALIGNMENT);
-        if (out == null || out.byteSize() < size) {
-            throw new IllegalStateException("the allocator gave " + (out == null ? "null" : out.byteSize() + " bytes")
-                    + " for a " + size + "-byte image");
-        }
-        out = out.asSlice(0, size);
+        MemorySegment out = ImageWriter.allocate(where, size);
         try (Arena arena = Arena.ofConfined()) {
-            MemorySegment target = out.isNative() ? out : arena.allocate(size, CoreDriverMemory.ALIGNMENT);
-            long got = H5Fget_file_image(file.id(), target, size);
-            if (got != size) throw Hdf5.failure("H5Fget_file_image (" + got + " of " + size + " bytes)");
-            if (target != out) MemorySegment.copy(target, 0, out, 0, size);
+            ImageReader.throughNative(out, arena, target -> {
+                long got = H5Fget_file_image(file.id(), target, size);
+                if (got != size) throw Hdf5.failure("H5Fget_file_image (" + got + " of " + size + " bytes)");
+            });
         }
         Superblock.restoreChecksum(out);
         return out;

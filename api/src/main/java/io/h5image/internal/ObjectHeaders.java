@@ -231,9 +231,9 @@ final class ObjectHeaders {
      * Visits the messages of the object header at {@code address} (relative, as libhdf5 reports it;
      * version 1 or 2), in every chunk, following continuation messages. Every extent is checked
      * against the image, and each version 2 continuation chunk against its checksum; the first chunk
-     * must have been {@link #verify verified}. Returns false for a header of a version it does not know.
+     * must have been {@link #verify verified}; bytes that are no header of either version are corrupt.
      */
-    static boolean messages(Checker checker, long address, String what, MessageVisitor visitor) {
+    static void messages(Checker checker, long address, String what, MessageVisitor visitor) {
         MemorySegment image = checker.image();
         Superblock.Addresses addresses = checker.addresses();
         long base = addresses.base();
@@ -241,7 +241,9 @@ final class ObjectHeaders {
         long size = image.byteSize();
         FirstChunk first = firstChunk(image, at0, what);
         boolean v2 = first != null;
-        if (!v2 && image.get(ValueLayout.JAVA_BYTE, at0) != 1) return false;
+        // HDF5 has header versions 1 and 2 only: anything else where a header should be is not one
+        // (libhdf5, given the root's cached symbol table instead, went on and crashed).
+        if (!v2 && image.get(ValueLayout.JAVA_BYTE, at0) != 1) throw corrupt(what, at0, "is no object header (neither version 1 nor 2)");
         ArrayDeque<long[]> chunks = new ArrayDeque<>();
         chunks.add(v2 ? new long[] {first.messages(), first.end()}
                 : new long[] {at0 + 16, at0 + 16 + Integer.toUnsignedLong(image.get(LittleEndian.INT, at0 + 8))});
@@ -281,12 +283,11 @@ final class ObjectHeaders {
                         chunks.add(new long[] {chunkAt, chunkAt + length});
                     }
                 } else if (!visitor.visit(type, messageFlags, order, bodyAt, body)) {
-                    return true;
+                    return;
                 }
                 at = bodyAt + body;
             }
         }
-        return true;
     }
 
     private static InvalidImageException corrupt(String what, long address, String why) {

@@ -128,7 +128,12 @@ final class ObjectIndex {
      */
     static ObjectIndex read(ObjectHeaders.Checker checker, long header, String what) {
         Contents contents = new Contents(checker.image(), checker.addresses(), what);
-        if (!ObjectHeaders.messages(checker, header, what, contents)) return new ObjectIndex(null, null, null);
+        ObjectHeaders.messages(checker, header, what, contents);
+        // A header that makes no group, dataset or datatype is corrupt (libhdf5, left to list one, crashed).
+        if (contents.kind() == null) {
+            throw new InvalidImageException("the object header of " + what + " holds no message that makes it a group,"
+                    + " dataset or datatype: the image is corrupt");
+        }
         // As libhdf5 looks links up: through the link info message where there is one, else the symbol table.
         Listing links;
         if (contents.linkInfo == null && contents.symbolTable != null) {

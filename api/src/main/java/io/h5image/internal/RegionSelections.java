@@ -127,9 +127,13 @@ final class RegionSelections {
         for (long b = 0; b < blocks; b++) {
             long[] start = new long[rank];
             long[] end = new long[rank];
-            for (int d = 0; d < rank; d++) {
-                start[d] = Math.addExact(fields[d][0], Math.multiplyExact(index[d], fields[d][1]));
-                end[d] = Math.addExact(start[d], fields[d][3] - 1);
+            try {
+                for (int d = 0; d < rank; d++) {
+                    start[d] = Math.addExact(fields[d][0], Math.multiplyExact(index[d], fields[d][1]));
+                    end[d] = Math.addExact(start[d], fields[d][3] - 1);
+                }
+            } catch (ArithmeticException e) {
+                throw in.corrupt("a hyperslab whose blocks lie past 64-bit coordinates");
             }
             starts.add(start);
             ends.add(end);

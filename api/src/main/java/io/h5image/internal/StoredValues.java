@@ -3,6 +3,7 @@ package io.h5image.internal;
 import io.h5image.Empty;
 import io.h5image.H5Type;
 import io.h5image.InvalidImageException;
+import io.h5image.UnsupportedTypeException;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
@@ -11,10 +12,12 @@ import static io.h5image.bindings.hdf5_h.*;
 
 /**
  * A dataset's or attribute's whole value as Java objects ({@link ValueDecoder}), for every type.
- * Where the bytes can be decoded in Java straight from an image opened from bytes (contiguous
- * data, an attribute's message), they are: variable-length parts and references then never reach
- * libhdf5. Elsewhere (chunked or compact data, files h5image is writing) libhdf5 reads the elements
- * into memory with the stored type, and Java decodes them there. Callers hold the lock.
+ * From an image (untrusted: opened in place, mapped, or an edited copy), the elements are decoded in
+ * Java from the file's own form, wherever they lie (contiguous, compact, an attribute's message;
+ * chunks too when they hold variable-length parts, through {@link RawChunks}): heap references never
+ * reach libhdf5. Otherwise (numbers and fixed-size values in chunks, files h5image is writing)
+ * libhdf5 reads the elements into memory with the stored type, and Java decodes them there. Callers
+ * hold the lock.
  */
 final class StoredValues {
     private StoredValues() {}
@@ -34,14 +37,16 @@ final class StoredValues {
             }
             long count = Values.count(space, where);
             ObjectHeaders.Checker checker = f.checker();
-            MemorySegment image = f.viewSource();
-            if (checker != null && image != null && inFileForm(type, checker)) {
+            MemorySegment image = f.bytesForJava();
+            int layout = ImageReader.refuseDataOutsideTheImage(dataset.creation().id(), path);
+            if (checker != null && image != null && (layout != H5D_CHUNKED() || ValueDecoder.variable(type))) {
+                // Untrusted bytes: decoded in Java from the file's own form, wherever the data lies;
+                // variable-length data from chunks too (libhdf5 would follow their heap references).
                 ValueDecoder decoder = new ValueDecoder(new FileFormHeap(checker), limit);
-                long bytes = size(count, decoder.size(type), limit, where);
-                long offset = ImageReader.viewOffset(dataset, bytes, image.byteSize(), path, type + "[" + count + "]");
-                if (offset >= 0 && (bytes == 0 || H5Dget_storage_size(dataset.id()) == bytes)) {
-                    return decoder.value(type, image.asSlice(offset, bytes), shape, where);
-                }
+                long elementSize = decoder.size(type);
+                long bytes = size(count, elementSize, limit, where);
+                MemorySegment data = fileForm(f, dataset, path, layout, checker, image, shape, bytes, elementSize, limit, arena);
+                return decoder.value(type, data, shape, where);
             }
             ImageReader.beforeNativeRead(dataset, f.imageSize(), path);
             return viaLibhdf5(f, type, dataset.type().id(), space, shape, count, where,
@@ -62,7 +67,7 @@ final class StoredValues {
             long count = Values.count(space, where);
             long limit = f.decodeLimit();
             ObjectHeaders.Checker checker = f.checker();
-            if (stored != null && checker != null && inFileForm(described, checker)) {
+            if (stored != null && checker != null) {
                 ValueDecoder decoder = new ValueDecoder(new FileFormHeap(checker), limit);
                 long bytes = size(count, decoder.size(described), limit, where);
                 if (bytes > stored.byteSize()) {
@@ -71,13 +76,43 @@ final class StoredValues {
                 }
                 return decoder.value(described, stored.asSlice(0, bytes), shape, where);
             }
+            if (checker != null && ValueDecoder.variable(described)) {
+                throw new UnsupportedTypeException(where + " holds variable-length data in an attribute message h5image does not"
+                        + " read in Java (shared or in a huge heap object); it never hands an image's heap references to libhdf5");
+            }
             return viaLibhdf5(f, described, type, space, shape, count, where, read);
         }
     }
 
-    /** Whether Java can decode {@code type} in the file's own form: references need 8-byte addresses, as in memory. */
-    private static boolean inFileForm(H5Type type, ObjectHeaders.Checker checker) {
-        return ValueDecoder.fileFormFits(type) && (!ValueDecoder.references(type) || checker.addresses().offsetSize() == 8);
+    /**
+     * A dataset's elements as the file stores them ({@code bytes} of them): a slice of the image
+     * where they are contiguous, the layout message's data where compact, assembled from raw
+     * chunks ({@link RawChunks}) where chunked; zeros (empty, null) where never written.
+     */
+    private static MemorySegment fileForm(NativeFile f, OpenDataset dataset, String path, int layout, ObjectHeaders.Checker checker,
+                                          MemorySegment image, long[] shape, long bytes, long elementSize, long limit, Arena arena) {
+        if (layout == H5D_CHUNKED()) return RawChunks.read(dataset, shape, elementSize, limit, f.imageSize(), path, arena);
+        if (layout == H5D_COMPACT()) {
+            long header = H5Objects.address(dataset.id(), "'" + path + "'");
+            long[] message = {-1};
+            ObjectHeaders.messages(checker, header, "'" + path + "'", (type, flags, order, at, size) -> {
+                if (type == HeaderMessages.LAYOUT && (flags & ObjectHeaders.SHARED) == 0) message[0] = at;
+                return message[0] < 0;
+            });
+            MemorySegment data = message[0] < 0 ? null : HeaderMessages.compactData(image, message[0]);
+            if (data == null || data.byteSize() != bytes) {
+                throw new InvalidImageException("dataset '" + path + "' is compact but its layout holds "
+                        + (data == null ? "no data" : data.byteSize() + " bytes") + " for " + bytes + ": the image is corrupt");
+            }
+            return data;
+        }
+        long offset = ImageReader.viewOffset(dataset, bytes, image.byteSize(), path, "[" + bytes + " bytes]");
+        if (offset < 0) return arena.allocate(Math.max(1, bytes)).asSlice(0, bytes); // never written
+        if (bytes > 0 && H5Dget_storage_size(dataset.id()) != bytes) {
+            throw new InvalidImageException("dataset '" + path + "' stores " + H5Dget_storage_size(dataset.id()) + " bytes for "
+                    + bytes + " bytes of elements: the image is corrupt");
+        }
+        return image.asSlice(offset, bytes);
     }
 
     /** Numbers, bools and enums, and arrays of them: read as {@link io.h5image.NdArray}s, viewed where they can be. */
@@ -115,7 +150,7 @@ final class StoredValues {
             if (elementSize <= 0) throw Hdf5.failure("H5Tget_size(" + where + ")");
             long bytes = size(count, elementSize, limit, where);
             MemorySegment buffer = arena.allocate(Math.max(1, bytes), CoreDriverMemory.ALIGNMENT).asSlice(0, bytes);
-            ObjectHeaders.Checker checker = ValueDecoder.references(type) ? imageChecker(f, where) : null;
+            ObjectHeaders.Checker checker = ValueDecoder.references(type) ? f.currentBytes() : null;
             ValueDecoder decoder = new ValueDecoder(new MemoryFormHeap(checker), limit);
             if (bytes == 0) return decoder.value(type, buffer, shape, where);
             read.into(memoryType.id(), buffer);
@@ -127,17 +162,5 @@ final class StoredValues {
                 }
             }
         }
-    }
-
-    /**
-     * What resolves references against the file's bytes: the image's checker, or for a file being
-     * written (whose metadata libhdf5 wrote) one over its bytes as they are now, flushed.
-     */
-    static ObjectHeaders.Checker imageChecker(NativeFile f, String where) {
-        if (f.checker() != null) return f.checker();
-        Hdf5.check(H5Fflush(f.id(), H5F_SCOPE_GLOBAL()), "H5Fflush(" + where + ")");
-        ObjectHeaders.Checker checker = ObjectHeaders.Checker.of(f.memory().written());
-        if (checker == null) throw new IllegalStateException(where + ": the file's superblock is not one h5image reads");
-        return checker;
     }
 }

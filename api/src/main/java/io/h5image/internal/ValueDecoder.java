@@ -11,7 +11,10 @@ import java.lang.foreign.ValueLayout;
 import java.lang.reflect.Array;
 import java.nio.ByteOrder;
 import java.nio.charset.Charset;
+import java.util.Arrays;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -31,6 +34,12 @@ final class ValueDecoder {
     interface Heap {
         /** {@return bytes a variable-length string takes in an element} */
         long stringSlot();
+
+        /** {@return bytes a variable-length sequence takes in an element} */
+        long sequenceSlot();
+
+        /** {@return bytes a reference takes in an element} */
+        long referenceSlot(boolean region);
 
         /** The elements of the sequence at {@code at}: a segment of a whole number of {@code elementSize}-byte elements. */
         MemorySegment sequence(MemorySegment data, long at, long elementSize, String where);
@@ -53,25 +62,53 @@ final class ValueDecoder {
 
     /** Bytes one element of {@code type} takes in this decoder's form. */
     long size(H5Type type) {
-        return type instanceof H5Type.StringType s && s.isVariable() ? heap.stringSlot() : type.size();
-    }
-
-    /**
-     * Whether elements of {@code type} lie the same in the file and in memory but for variable-length
-     * strings' slots, which only the top level or a sequence's elements may hold: a compound or an
-     * array with a variable-length string inside has other member offsets in the file.
-     */
-    static boolean fileFormFits(H5Type type) {
         return switch (type) {
-            case H5Type.CompoundType c -> c.members().stream().allMatch(m -> fixedSlots(m.type()));
-            case H5Type.ArrayType a -> fixedSlots(a.base());
-            case H5Type.VlenType v -> fileFormFits(v.base());
-            default -> true;
+            case H5Type.StringType s when s.isVariable() -> heap.stringSlot();
+            case H5Type.VlenType v -> heap.sequenceSlot();
+            case H5Type.ReferenceType r -> heap.referenceSlot(r.region());
+            case H5Type.ArrayType a -> size(a.base()) * Shapes.elementCount(a.dims());
+            case H5Type.CompoundType c -> layout(c).size();
+            default -> type.size();
         };
     }
 
-    private static boolean fixedSlots(H5Type type) {
-        return !(type instanceof H5Type.StringType s && s.isVariable()) && fileFormFits(type);
+    /** Bytes one element of {@code type} takes in memory, as {@link H5Type} describes it (libhdf5's memory form). */
+    private static long memorySize(H5Type type) {
+        return switch (type) {
+            case H5Type.StringType s when s.isVariable() -> ValueLayout.ADDRESS.byteSize();
+            case H5Type.ArrayType a -> memorySize(a.base()) * Shapes.elementCount(a.dims());
+            default -> type.size();
+        };
+    }
+
+    /** A compound's member offsets (in its member order) and size, in this decoder's form. */
+    private record CompoundLayout(long[] offsets, long size) {}
+
+    private final Map<H5Type.CompoundType, CompoundLayout> layouts = new IdentityHashMap<>();
+
+    /**
+     * A compound as it lies in this decoder's form. {@link H5Type} gives libhdf5's memory form; in
+     * the file a variable-length member takes another size (a length and a heap reference, not a
+     * pointer), and libhdf5 moves each later member by the difference, in offset order (its
+     * {@code H5T__set_loc}): the same rule, applied here, finds the file's offsets.
+     */
+    private CompoundLayout layout(H5Type.CompoundType type) {
+        CompoundLayout known = layouts.get(type);
+        if (known != null) return known;
+        List<H5Type.CompoundType.Member> members = type.members();
+        Integer[] byOffset = new Integer[members.size()];
+        for (int i = 0; i < byOffset.length; i++) byOffset[i] = i;
+        Arrays.sort(byOffset, java.util.Comparator.comparingLong(i -> members.get(i).offset()));
+        long[] offsets = new long[members.size()];
+        long shift = 0;
+        for (int i : byOffset) {
+            H5Type member = members.get(i).type();
+            offsets[i] = members.get(i).offset() + shift;
+            shift += size(member) - memorySize(member);
+        }
+        CompoundLayout layout = new CompoundLayout(offsets, type.size() + shift);
+        layouts.put(type, layout);
+        return layout;
     }
 
     /** Whether {@code type} has variable-length parts (sequences or strings) anywhere. */
@@ -158,9 +195,15 @@ final class ValueDecoder {
 
     private Map<String, Object> compound(H5Type.CompoundType type, MemorySegment data, long at, String where) {
         charge(type.members().size(), Values.JAVA_OBJECT_BYTES, where);
+        CompoundLayout layout = layout(type);
         Map<String, Object> members = new LinkedHashMap<>();
-        for (H5Type.CompoundType.Member m : type.members()) {
-            members.put(m.name(), element(m.type(), data, at + m.offset(), where + " field '" + m.name() + "'"));
+        for (int i = 0; i < type.members().size(); i++) {
+            H5Type.CompoundType.Member m = type.members().get(i);
+            long offset = layout.offsets()[i];
+            if (offset < 0 || size(m.type()) > layout.size() - offset) {
+                throw new InvalidImageException(where + " field '" + m.name() + "' lies past its " + layout.size() + "-byte element");
+            }
+            members.put(m.name(), element(m.type(), data, at + offset, where + " field '" + m.name() + "'"));
         }
         return java.util.Collections.unmodifiableMap(members);
     }
@@ -217,8 +260,25 @@ final class ValueDecoder {
         };
     }
 
-    private Object scalar(Numeric numeric, MemorySegment data, long at) {
-        return NdArray.of(data.asSlice(at, numeric.dtype().size()), numeric.dtype(), numeric.order()).toArray();
+    /**
+     * One number, boxed, widened as {@link NdArray#toArray()} widens (the same rules, {@link DType}'s):
+     * read in place, since a compound of a million records reads a few million of these.
+     */
+    private static Object scalar(Numeric numeric, MemorySegment data, long at) {
+        ValueLayout stored = numeric.dtype().layout().withOrder(numeric.order());
+        return switch (numeric.dtype()) {
+            case INT8 -> data.get(ValueLayout.JAVA_BYTE, at);
+            case UINT8 -> (short) Byte.toUnsignedInt(data.get(ValueLayout.JAVA_BYTE, at));
+            case INT16 -> data.get((ValueLayout.OfShort) stored, at);
+            case UINT16 -> Short.toUnsignedInt(data.get((ValueLayout.OfShort) stored, at));
+            case INT32 -> data.get((ValueLayout.OfInt) stored, at);
+            case UINT32 -> Integer.toUnsignedLong(data.get((ValueLayout.OfInt) stored, at));
+            case INT64, UINT64 -> data.get((ValueLayout.OfLong) stored, at);
+            case FLOAT16 -> Float.float16ToFloat(data.get((ValueLayout.OfShort) stored, at));
+            case FLOAT32 -> data.get((ValueLayout.OfFloat) stored, at);
+            case FLOAT64 -> data.get((ValueLayout.OfDouble) stored, at);
+            case BOOL -> data.get(ValueLayout.JAVA_BYTE, at) != 0;
+        };
     }
 
     private Object numbers(Numeric numeric, MemorySegment data, long at, long[] shape, long count, String where) {

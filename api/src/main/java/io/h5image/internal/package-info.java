@@ -9,7 +9,8 @@
  * <p>
  * And the values of every type, decoded in Java where the bytes allow ({@code ValueDecoder} over
  * the global heap, {@code ReferenceResolver} with {@code ObjectPaths} and {@code RegionSelections}
- * for references, {@code StoredValues} choosing Java or libhdf5), hyperslabs ({@code Slab}), a
+ * for references, {@code StoredValues} choosing Java or libhdf5, {@code RawChunks} for variable-length
+ * data in chunks), hyperslabs ({@code Slab}), a
  * group's links ({@code GroupLinks}), and editing a copy of an image ({@code NativeFile#edit}).
  */
 package io.h5image.internal;

@@ -9,6 +9,7 @@ import io.h5image.H5Exception;
 import io.h5image.H5File;
 import io.h5image.H5Image;
 import io.h5image.ImageOptions;
+import io.h5image.Link;
 import io.h5image.NdArray;
 import io.h5image.NotFoundException;
 import io.h5image.UnsupportedTypeException;
@@ -161,6 +162,7 @@ public final class FuzzWorker {
         list.add(seed("scalar-float64", H5Image.serializeToBytes(3.5)));
         list.add(seed("h5py-dense", resource("h5py-dense.h5")));
         list.add(seed("h5py-default", resource("h5py-default.h5")));
+        list.add(seed("h5py-types", resource("h5py-types.h5")));
         return Collections.unmodifiableList(list);
     }
 
@@ -168,7 +170,9 @@ public final class FuzzWorker {
      * A seed h5image cannot write itself, kept as a test resource (made by make_fuzz_seed.py beside
      * it): h5py's layout with dense links and attributes (h5image's Java readers of fractal heaps and
      * v2 B-trees), and h5py's default layout, symbol-table groups, as most files in the wild have
-     * (h5image's Java reader of v1 B-trees, symbol nodes and local heaps).
+     * (h5image's Java reader of v1 B-trees, symbol nodes and local heaps); and h5py's other types
+     * (sequences, references, opaque, array types, bit fields, float16, null dataspaces), whose
+     * values h5image decodes from the global heap in Java or hands to libhdf5.
      */
     private static byte[] resource(String name) {
         try (java.io.InputStream in = FuzzWorker.class.getResourceAsStream(name)) {
@@ -457,6 +461,9 @@ public final class FuzzWorker {
 
         /** Compares what a read gave with the seed: kind and shape (a "meta" difference), or content. */
         void compare(String how, String path, Expect got) {
+            // An edited copy is read into copies in native order, never views: its reads are held
+            // to the seed's edited reads.
+            if (how.startsWith("edit")) path = path + "#edit";
             if (baseline) {
                 recorded.putIfAbsent(path, got);
                 return;
@@ -508,18 +515,50 @@ public final class FuzzWorker {
             if (d != null) checkArray("deserialize(segment)", "/data", d, null, o);
             for (Map.Entry<String, Expect> e : o.expect.entrySet()) {
                 String path = e.getKey();
-                if (path.contains("@") || e.getValue().kind().equals("strings")) continue;
+                if (path.contains("@") || path.contains("#") || e.getValue().kind().equals("strings")) continue;
                 String rel = path.substring(1);
                 NdArray a = o.call("H5Image.deserialize(MemorySegment, path)", path, () -> H5Image.deserialize(segment, rel));
                 if (a != null) checkArray("deserialize(segment, path)", path, a, null, o);
             }
         }
+        edit(image, o);
         List<DatasetInfo> heap = o.call("H5Image.inspect(heap MemorySegment)", "", () -> H5Image.inspect(MemorySegment.ofArray(image)));
         if (heap != null) {
             for (DatasetInfo info : heap) o.run("DatasetInfo.toString()", info.path(), info::toString);
         }
         NdArray d = o.call("H5Image.deserialize(byte[])", "/data", () -> H5Image.deserialize(image));
         if (d != null) checkArray("deserialize(byte[])", "/data", d, null, o);
+    }
+
+    /**
+     * Edits a copy: every object's header is checked before libhdf5 opens it read-write; then a
+     * walk through libhdf5 (an edited file has no Java index), an addition, and the new image, opened again.
+     */
+    private static void edit(byte[] image, Outcome o) {
+        H5File edited = o.call("H5File.edit(byte[])", "", () -> H5File.edit(image));
+        if (edited == null) return;
+        byte[] result;
+        try {
+            walk(edited, "/", "edit", o, 0);
+            o.call("edit: createDataset()", "/h5image-fuzz", () -> edited.createDataset("h5image-fuzz", new int[] {1, 2, 3}));
+            result = o.call("edit: toBytes()", "", edited::toBytes);
+        } finally {
+            o.run("H5File.close()", "", edited::close);
+        }
+        if (result == null) return;
+        H5File reopened = o.call("H5File.open(edited bytes)", "", () -> H5File.open(result));
+        if (reopened == null) {
+            o.inconsistencies.add("edit: the edited image does not open: " + o.lastH5);
+            return;
+        }
+        try {
+            int[] added = o.call("edited: read()", "/h5image-fuzz", () -> (int[]) reopened.dataset("h5image-fuzz").read().toArray());
+            if (added != null && !Arrays.equals(added, new int[] {1, 2, 3})) {
+                o.inconsistencies.add("edit: the added dataset reads back as " + Arrays.toString(added));
+            }
+        } finally {
+            o.run("H5File.close()", "", reopened::close);
+        }
     }
 
     private static String child(String parent, String name) {
@@ -532,9 +571,22 @@ public final class FuzzWorker {
         attributes(how + ": Group", path, group::attributes, o);
         List<String> names = o.call(how + ": Group.names()", path, group::names);
         if (names == null) return;
+        // Links h5image never follows (external, user-defined) are not walked: following one is refused.
+        List<Link> links = o.call(how + ": Group.links()", path, group::links);
+        Set<String> unfollowed = new java.util.HashSet<>();
+        if (links != null) {
+            for (Link link : links) {
+                if (link instanceof Link.External || link instanceof Link.UserDefined) unfollowed.add(link.name());
+                o.call(how + ": Link.toString()", child(path, link.name()), link::toString);
+            }
+            if (links.size() != names.size()) {
+                o.inconsistencies.add(how + " " + path + ": " + names.size() + " names but " + links.size() + " links");
+            }
+        }
         int seen = 0;
         for (String name : names) {
             if (++seen > MAX_NAMES || o.nodes > MAX_NODES) break;
+            if (unfollowed.contains(name)) continue;
             String p = child(path, name);
             o.call(how + ": Group.contains()", p, () -> group.contains(name));
             Group g = o.call(how + ": Group.group()", p, () -> group.group(name));
@@ -567,7 +619,43 @@ public final class FuzzWorker {
                         String.join("\u0000", s).getBytes(StandardCharsets.UTF_8)));
             }
         }
+        Object value = o.call(how + ": Dataset.readValue()", path, ds::readValue);
+        if (value != null) {
+            Expect got = o.call(how + ": readValue() value", path, () -> describeValue(value));
+            if (got != null) o.compare(how + ": readValue()", path + "#value", got);
+        }
+        if (a != null && shape != null && shape.length > 0 && shape[0] > 1) slab(ds, path, how, a, shape, o);
         attributes(how + ": Dataset", path, ds::attributes, o);
+    }
+
+    /** Every other element along the first axis, from the second: must be those elements of the whole read. */
+    private static void slab(Dataset ds, String path, String how, NdArray whole, long[] shape, Outcome o) {
+        long[] start = new long[shape.length];
+        long[] count = shape.clone();
+        long[] stride = new long[shape.length];
+        Arrays.fill(stride, 1);
+        start[0] = 1;
+        stride[0] = 2;
+        count[0] = shape[0] / 2;
+        try (Arena arena = Arena.ofConfined()) {
+            NdArray slab = o.call(how + ": Dataset.readSlab()", path, () -> ds.readSlab(start, count, stride, arena));
+            if (slab == null) return;
+            o.run(how + ": readSlab() elements", path, () -> {
+                long row = whole.segment().byteSize() / shape[0];
+                if (slab.segment().byteSize() != row * count[0]) {
+                    o.inconsistencies.add(how + " " + path + ": a slab of " + count[0] + " rows has " + slab.segment().byteSize()
+                            + " bytes, rows have " + row);
+                    return;
+                }
+                for (long i = 0; i < count[0]; i++) {
+                    if (whole.order() == slab.order() && MemorySegment.mismatch(whole.segment(), (1 + 2 * i) * row,
+                            (2 + 2 * i) * row, slab.segment(), i * row, (i + 1) * row) >= 0) {
+                        o.inconsistencies.add(how + " " + path + ": slab row " + i + " differs from row " + (1 + 2 * i) + " of read()");
+                        return;
+                    }
+                }
+            });
+        }
     }
 
     private static void attributes(String how, String path, Callable<Attributes> get, Outcome o) {
@@ -595,9 +683,46 @@ public final class FuzzWorker {
             if (n == 0 || !v.getClass().getComponentType().isArray()) break;
             v = Array.get(v, 0);
         }
-        String content = value.getClass().isArray() ? Arrays.deepToString(new Object[] {value}) : String.valueOf(value);
+        String content = canonical(value);
         return new Expect(value.getClass().getSimpleName(), dims.stream().mapToLong(Long::longValue).toArray(),
                 content.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /**
+     * A value's text, the same in every JVM: arrays element by element (Java's own toString of an
+     * array is its identity hash), maps in their order; references and selections print their contents.
+     */
+    private static String canonical(Object value) {
+        StringBuilder out = new StringBuilder();
+        canonical(value, out);
+        return out.toString();
+    }
+
+    private static void canonical(Object value, StringBuilder out) {
+        switch (value) {
+            case null -> out.append("null");
+            case Map<?, ?> m -> {
+                out.append('{');
+                for (Map.Entry<?, ?> e : m.entrySet()) {
+                    out.append(e.getKey()).append('=');
+                    canonical(e.getValue(), out);
+                    out.append(',');
+                }
+                out.append('}');
+            }
+            default -> {
+                if (!value.getClass().isArray()) {
+                    out.append(value);
+                    return;
+                }
+                out.append('[');
+                for (int i = 0; i < Array.getLength(value); i++) {
+                    canonical(Array.get(value, i), out);
+                    out.append(',');
+                }
+                out.append(']');
+            }
+        }
     }
 
     /** Touches every byte of a read, checks it agrees with itself, and compares it with the seed. */
@@ -611,7 +736,9 @@ public final class FuzzWorker {
                 o.inconsistencies.add(how + " " + path + ": " + a + " has size " + a.size() + " and a " + s.byteSize()
                         + "-byte segment");
             }
-            if (shapeCall != null && !Arrays.equals(shapeCall, shape)) {
+            // An array type's dimensions follow the dataspace's in read()'s shape, as numpy joins them.
+            if (shapeCall != null && (shape.length < shapeCall.length
+                    || !Arrays.equals(shapeCall, Arrays.copyOf(shape, shapeCall.length)))) {
                 o.inconsistencies.add(how + " " + path + ": shape() " + Arrays.toString(shapeCall) + " but read() " + a);
             }
             byte[] content = s.byteSize() <= TO_ARRAY_LIMIT * 8 ? s.toArray(ValueLayout.JAVA_BYTE) : null;

@@ -188,6 +188,18 @@ def build(f):
     ints[2] = np.array([-7], dtype='<i4')
     v.create_dataset('i4', data=ints, dtype=h5py.vlen_dtype('<i4'))
     v.create_dataset('i4_chunked', data=ints, dtype=h5py.vlen_dtype('<i4'), chunks=(2,), compression='gzip')
+    # Deflated chunks of variable-length data (decoded in Java; libhdf5 refuses shuffle and fletcher32
+    # on such data), with edge chunks in 2-D; and compact storage (data in the layout message).
+    grid = np.empty((3, 5), dtype=object)
+    for i in range(3):
+        for j in range(5):
+            grid[i, j] = np.arange(i + j, dtype='<i2')
+    v.create_dataset('i2_grid_filtered', data=grid, dtype=h5py.vlen_dtype('<i2'), chunks=(2, 2),
+                     compression='gzip')
+    dcpl = h5py.h5p.create(h5py.h5p.DATASET_CREATE)
+    dcpl.set_layout(h5py.h5d.COMPACT)
+    compact = h5py.h5d.create(v.id, b'i4_compact', h5py.h5t.vlen_create(h5py.h5t.STD_I32LE), h5py.h5s.create_simple((3,)), dcpl=dcpl)
+    compact.write(h5py.h5s.ALL, h5py.h5s.ALL, ints)
     floats = np.empty(2, dtype=object)
     floats[0] = np.array([0.5, 1e-300], dtype='>f8')
     floats[1] = np.array([2.0], dtype='>f8')
@@ -197,6 +209,11 @@ def build(f):
     records[0] = np.array([(1, 0.5), (2, 1.5)], dtype=pairs)
     records[1] = np.array([(3, -2.0)], dtype=pairs)
     v.create_dataset('compound', data=records, dtype=h5py.vlen_dtype(pairs))
+    named = np.dtype([('n', '<i2'), ('name', h5py.string_dtype('utf-8')), ('seq', h5py.vlen_dtype('<i4')), ('x', '<f8')])
+    rows = np.array([(1, 'α', np.array([1, 2], dtype='<i4'), 0.5), (-2, '', np.array([], dtype='<i4'), -1.0),
+                     (3, 'three', np.array([7], dtype='<i4'), 2.5)], dtype=named)
+    v.create_dataset('in_compound', data=rows)
+    v.create_dataset('in_compound_chunked', data=rows, chunks=(2,), compression='gzip')
     v.attrs.create('i4', ints, dtype=h5py.vlen_dtype('<i4'))
     one = np.empty((), dtype=object)
     one[()] = np.array([9, 8], dtype='<i2')
